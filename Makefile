@@ -1,0 +1,111 @@
+# conclab - run `make help` for the targets.
+#
+# Items are found, not listed: every folder items/NN_topic/ builds one program,
+# build/bin/NN_topic, from its main file items/NN_topic/topic.c. Any other .c
+# file in an item folder is a piece later items reuse (the GIL lock, the queue,
+# the Game of Life); all of them go into one library every program links.
+
+BUILD    ?= build
+SANFLAGS ?=
+QUICK    ?=
+RESULTS  ?= results
+
+# Option tables give only the fields they need, so missing initialisers are fine.
+CFLAGS   := -std=c11 -Wall -Wextra -Werror -Wno-missing-field-initializers -O2 -g $(SANFLAGS)
+CPPFLAGS := -D_POSIX_C_SOURCE=200809L -Iharness/lib -Iitems -MMD -MP
+# Recursive (=) on purpose: pkg-config must run after deps.sh has installed things.
+EVENT_CFLAGS = $(shell pkg-config --cflags libevent)
+EVENT_LIBS   = $(shell pkg-config --libs libevent)
+CRIT_CFLAGS  = $(shell pkg-config --cflags criterion)
+CRIT_LIBS    = $(shell pkg-config --libs criterion)
+LDLIBS       = $(EVENT_LIBS) -pthread -lm
+
+ITEMS       := $(sort $(patsubst items/%/,%,$(wildcard items/[0-9][0-9]_*/)))
+main_of      = items/$(1)/$(patsubst $(firstword $(subst _, ,$(1)))_%,%,$(1)).c
+ITEM_MAINS  := $(foreach i,$(ITEMS),$(call main_of,$(i)))
+PIECE_SRCS  := $(filter-out $(ITEM_MAINS),$(wildcard items/*/*.c))
+LIB_SRCS    := $(wildcard harness/lib/*.c)
+TEST_SRCS   := $(wildcard tests/*.c)
+
+LIBCLAB     := $(BUILD)/lib/libclab.a
+LIBPIECES   := $(BUILD)/lib/libpieces.a
+PROGRAMS    := $(addprefix $(BUILD)/bin/,$(ITEMS) machine)
+TEST_BIN    := $(BUILD)/tests/conclab-tests
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+.PHONY: all deps test charts sanitize tsan clean help
+.DEFAULT_GOAL := all
+
+all: $(PROGRAMS) $(TEST_BIN)
+
+help:
+	@echo "conclab targets:"
+	@echo "  make            build every item into $(BUILD)/bin/ (and the tests)"
+	@echo "  make test       install what is missing, build, run the unit tests and a"
+	@echo "                  quick harness smoke run (about 3 minutes on 2 cores)"
+	@echo "  make charts     install what is missing, build, run every experiment and"
+	@echo "                  write $(RESULTS)/README.md with charts (about 10 minutes)"
+	@echo "  make charts QUICK=1   the same at class size (about 1 minute)"
+	@echo "  make sanitize   build with ASan + UBSan and run the tests"
+	@echo "  make tsan       build with ThreadSanitizer and run every item's demos"
+	@echo "  make clean      remove $(BUILD)/"
+	@echo "Run one item alone: $(BUILD)/bin/52_subprocess --help"
+
+deps:
+	@sh scripts/deps.sh
+
+$(BUILD)/obj/%.o: %.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(EVENT_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/tests/%.o: tests/%.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(EVENT_CFLAGS) $(CRIT_CFLAGS) -c $< -o $@
+
+$(LIBCLAB): $(call obj,$(LIB_SRCS))
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(LIBPIECES): $(call obj,$(PIECE_SRCS)) $(LIBCLAB)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $(call obj,$(PIECE_SRCS))
+
+define item_rule
+$(BUILD)/bin/$(1): $(call obj,$(call main_of,$(1))) $(LIBPIECES) $(LIBCLAB)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) $$< $(LIBPIECES) $(LIBCLAB) $$(LDLIBS) -o $$@
+endef
+$(foreach i,$(ITEMS),$(eval $(call item_rule,$(i))))
+
+$(BUILD)/bin/machine: $(call obj,harness/machine.c) $(LIBCLAB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+$(TEST_BIN): $(call obj,$(TEST_SRCS)) $(LIBPIECES) $(LIBCLAB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(call obj,$(TEST_SRCS)) $(LIBPIECES) $(LIBCLAB) $(CRIT_LIBS) $(LDLIBS) -o $@
+
+test: deps all
+	@sh scripts/test.sh $(BUILD)
+
+charts: deps $(PROGRAMS)
+	@QUICK=$(QUICK) CONCLAB_CFLAGS="$(CFLAGS)" sh harness/run.sh $(BUILD)/bin $(RESULTS)
+
+# ASan + UBSan: the same tests, an instrumented build of everything.
+sanitize:
+	@$(MAKE) --no-print-directory BUILD=build/asan \
+	  SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" all
+	@ASAN_OPTIONS=detect_leaks=1 SKIP_SMOKE=1 sh scripts/test.sh build/asan
+
+# Criterion cannot start under TSan (its shared arena clashes with TSan's
+# memory layout), so the TSan run drives every item's demos directly.
+tsan:
+	@$(MAKE) --no-print-directory BUILD=build/tsan SANFLAGS="-fsanitize=thread" \
+	  $(addprefix build/tsan/bin/,$(ITEMS))
+	@sh scripts/tsan.sh build/tsan/bin
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,119 @@
+/*
+ * clab.h - conclab's plumbing, shared by every item.
+ *
+ * Nothing in here is a lesson. It is the timing, argument parsing, CSV
+ * output and machine description that every experiment needs, written once
+ * so that each item's own file can be about its concept and nothing else.
+ */
+#ifndef CLAB_H
+#define CLAB_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* ---- Checks that are never compiled out --------------------------------
+ * assert() vanishes under -DNDEBUG and takes the call inside it along.
+ * These always run, and name the call and the error when it fails.     */
+
+/* For calls that return 0 or an error number (pthreads, posix_spawn). */
+#define CL_CHECK_RC(call)                                                   \
+    do {                                                                    \
+        int cl_rc_ = (call);                                                \
+        if (cl_rc_ != 0)                                                    \
+            cl_fail(__FILE__, __LINE__, #call, cl_rc_);                     \
+    } while (0)
+
+/* For calls that return -1 and set errno (most system calls). */
+#define CL_CHECK_SYS(call)                                                  \
+    do {                                                                    \
+        if ((call) == -1)                                                   \
+            cl_fail(__FILE__, __LINE__, #call, errno);                      \
+    } while (0)
+
+/* A failed call: "prog: file.c:42: pipe(fds): Too many open files", exit 1. */
+_Noreturn void cl_fail(const char *file, int line, const char *call, int err);
+
+/* A correct variant produced a wrong answer: "!!! prog: ...", exit 1. */
+_Noreturn void cl_die(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* Bad input from the user: "prog: ... (see --help)", exit 2. */
+_Noreturn void cl_usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* ---- Time, CPU and memory ---------------------------------------------- */
+
+double cl_now(void);               /* monotonic clock, seconds */
+void cl_sleep(double seconds);     /* sleeps the whole time, across signals */
+double cl_cpu_seconds(void);       /* user + system time of this process */
+long cl_peak_rss_kib(void);        /* peak resident memory, KiB */
+long cl_rss_kib(void);             /* resident memory now, KiB; -1 if unknown */
+int cl_open_fds(void);             /* open descriptors now; -1 if unknown */
+int cl_pin_to_cpu(int cpu);        /* 0, or -1 where pinning is unsupported */
+
+/* Sorts v in place; p in [0, 100]. Nearest-rank percentile. */
+double cl_percentile(double *v, size_t n, double p);
+
+/* ---- Arguments ----------------------------------------------------------
+ * One convention for every item: --name value or --name=value; --help,
+ * --csv and --pin exist everywhere; an unknown flag or a bad value is a
+ * one-line error and exit status 2.                                      */
+
+enum cl_opt_kind {
+    CL_OPT_FLAG,    /* bool *: present or not */
+    CL_OPT_INT,     /* long *: one integer in [min, max] */
+    CL_OPT_DOUBLE,  /* double *: one number in [min, max] */
+    CL_OPT_CHOICE,  /* const char **: one word from choices ("a|b|c") */
+    CL_OPT_LIST,    /* struct cl_list *: integers "1,2,4" in [min, max] */
+};
+
+#define CL_LIST_MAX 32
+struct cl_list {
+    int n;
+    long v[CL_LIST_MAX];
+};
+
+struct cl_opt {
+    const char *name;   /* without the dashes; NULL ends the table */
+    enum cl_opt_kind kind;
+    void *value;        /* holds the default before parsing */
+    const char *help;
+    double min, max;    /* range for INT, DOUBLE and LIST */
+    const char *choices;
+};
+
+struct cl_program {
+    const char *name;      /* as in "52_subprocess" */
+    const char *summary;   /* one line: what the program shows */
+    const char *epilogue;  /* examples and notes for --help; may be NULL */
+    struct cl_opt *opts;   /* the item's own flags */
+    bool takes_command;    /* accepts "-- cmd args..." after the flags */
+    /* Filled in by cl_parse: the flags every item has. */
+    bool csv;              /* machine-readable rows for the harness */
+    bool pin;              /* pin the whole process to CPU 0 */
+    int command_index;     /* argv index after "--", or argc if none */
+};
+
+/* Parses argv; prints help and exits 0 on --help; exits 2 on bad input. */
+void cl_parse(struct cl_program *prog, int argc, char **argv);
+
+/* The program name set by cl_parse, for messages. */
+const char *cl_program_name(void);
+
+/* ---- CSV ---------------------------------------------------------------
+ * Plain comma-separated rows on stdout, one header line first. Each row is
+ * flushed, so an interrupted run keeps the rows it finished.             */
+
+void cl_csv_header(const char *columns);
+void cl_csv_row(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- The machine -------------------------------------------------------
+ * "key: value" lines: cores, CPU model, kernel, compiler, C library,
+ * default thread stack. Every results folder keeps a copy.              */
+
+void cl_machine_describe(FILE *out);
+int cl_cores_online(void);
+
+#endif

@@ -1,0 +1,55 @@
+# lines.gp - a line chart from a long-format CSV, one line per group.
+#
+# Columns are read by name from the CSV header. Parameters, with -e:
+#   in, out        input CSV; output path without extension (writes .svg and .png)
+#   title, xlabel, ylabel, caption   text; put the units in the axis labels
+#   xcol, ycol     column names for x and y
+#   groupcol       the column whose values name the lines; groups: those values,
+#                  space-separated, in legend order (labels: optional legend
+#                  texts, in the same order, '_' for spaces)
+#   logx, logy     0, or the log base for that axis
+#   ideal          optional gnuplot expression in x drawn dashed (e.g. "x<2?x:2");
+#                  idealtitle: its legend text
+#   ymin           optional lower bound of the y axis
+# Example:
+#   gnuplot -e "in='52.csv'; out='52'; xcol='children'; ycol='wall_s'; ..." lines.gp
+
+if (!exists("labels")) labels = groups
+if (!exists("logx")) logx = 0
+if (!exists("logy")) logy = 0
+if (!exists("ideal")) ideal = ""
+if (!exists("idealtitle")) idealtitle = "ideal"
+if (!exists("caption")) caption = ""
+
+set datafile separator ","
+set title title font ",13"
+set xlabel xlabel
+set ylabel ylabel
+set grid back lc rgb "#dddddd"
+set key top left box opaque samplen 2
+set border 3
+set tics nomirror
+set bmargin 6
+set label 1 caption at screen 0.01, 0.02 font ",8" tc rgb "#555555"
+if (logx > 0) { set logscale x logx }
+if (logy > 0) { set logscale y logy; set format y "%g" }
+if (exists("ymin")) { set yrange [ymin:*] }
+
+label_of(i) = system(sprintf("echo '%s' | awk '{ gsub(\"_\", \" \", $%d); print $%d }'", labels, i, i))
+# The rows of one group, header kept, so that gnuplot draws each as one line.
+rows(g) = sprintf("< awk -F, -v col='%s' -v g='%s' " . \
+    "'NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) k = i; print; next } $k == g' '%s'", \
+    groupcol, g, in)
+# Margins keep points off the axes; a log axis already rounds out to decades.
+if (logy > 0) { set offsets graph 0.03, graph 0.03, 0, 0 } else { set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05 }
+cmd = "plot for [i=1:words(groups)] rows(word(groups, i)) using xcol:ycol " . \
+      "with linespoints lw 2 pt 7 ps 0.8 title label_of(i)"
+if (ideal ne "") { cmd = cmd . sprintf(", %s with lines dt 2 lw 1.5 lc rgb 'gray40' title '%s'", ideal, idealtitle) }
+
+set terminal svg size 800,500 dynamic enhanced font "DejaVu Sans,12" background rgb "white"
+set output out . ".svg"
+eval cmd
+set terminal pngcairo size 1000,625 enhanced font "DejaVu Sans,12" background rgb "white"
+set output out . ".png"
+eval cmd
+set output

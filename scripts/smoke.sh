@@ -1,0 +1,36 @@
+#!/bin/sh
+# smoke.sh BIN_DIR - the harness end to end at class size, into a scratch
+# folder: every item's section, chart and verdict must come out.
+set -u
+bin=$1
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+if ! QUICK=1 timeout 600 sh harness/run.sh "$bin" "$out"; then
+    echo "smoke: the harness run failed" >&2
+    exit 1
+fi
+report="$out/README.md"
+run=$(find "$out" -mindepth 1 -maxdepth 1 -type d -name '*-quick' | head -n 1)
+status=0
+check() { # check DESCRIPTION COMMAND...
+    if ! "$@"; then echo "smoke: missing $1" >&2; status=1; fi
+}
+check_file() { [ -s "$1" ] || { echo "smoke: missing or empty $1" >&2; status=1; }; }
+check_file "$report"
+check_file "$run/machine.txt"
+for script in harness/exp/[0-9][0-9].sh; do
+    item=$(basename "$script" .sh)
+    grep -q "^## Item $item" "$report" || { echo "smoke: no section for item $item" >&2; status=1; }
+    grep -q "^| $item | .* | \(reproduced\|not reproduced\)" "$report" \
+        || { echo "smoke: no verdict row for item $item" >&2; status=1; }
+    found=0
+    for chart in "$run/${item}"_*.png; do
+        [ -e "$chart" ] || continue
+        found=1
+        check_file "$chart"
+        check_file "${chart%.png}.svg"
+    done
+    [ "$found" = 1 ] || { echo "smoke: no chart for item $item" >&2; status=1; }
+done
+grep -q "failed in this run" "$report" && { echo "smoke: an experiment failed" >&2; status=1; }
+exit $status

@@ -1,0 +1,31 @@
+/* helpers.h - what the Criterion suites share: run one of conclab's programs
+ * and collect what it printed, bounded by a deadline. */
+#ifndef TESTS_HELPERS_H
+#define TESTS_HELPERS_H
+
+#include <stdbool.h>
+
+struct run_result {
+    int exit_code;    /* 0..255, or -1 if killed by a signal */
+    int signal;       /* the killing signal, or 0 */
+    bool timed_out;   /* killed by the deadline */
+    char out[1 << 16];
+    char err[1 << 13];
+};
+
+/* Runs $CONCLAB_BIN/program with the NULL-terminated arguments, for at most
+ * timeout_s seconds (SIGALRM, which survives exec, kills it after that). */
+void run_program(struct run_result *r, unsigned timeout_s, const char *program, ...);
+
+/* The value in column `column` of the first CSV row whose column `key_col`
+ * equals `key`, copied into out; false if there is none. */
+bool csv_field(const char *csv, const char *key_col, const char *key,
+               const char *column, char *out, int cap);
+
+/* The same, as a number; fails the test if the row or column is missing. */
+double csv_number(const char *csv, const char *key_col, const char *key, const char *column);
+
+/* Number of lines in s. */
+int count_lines(const char *s);
+
+#endif
