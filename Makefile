@@ -96,7 +96,8 @@ charts: deps $(PROGRAMS)
 sanitize:
 	@$(MAKE) --no-print-directory BUILD=build/asan \
 	  SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" all
-	@ASAN_OPTIONS=detect_leaks=1 SKIP_SMOKE=1 sh scripts/test.sh build/asan
+	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  SKIP_SMOKE=1 sh scripts/test.sh build/asan
 
 # Criterion cannot start under TSan (its shared arena clashes with TSan's
 # memory layout), so the TSan run drives every item's demos directly.

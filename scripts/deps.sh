@@ -21,7 +21,6 @@ need libevent-dev pkg-config --exists libevent
 need libcriterion-dev pkg-config --exists criterion
 need gnuplot-nox  command -v gnuplot
 need hyperfine    command -v hyperfine
-need procps       command -v ps
 # Chart text needs a real font; without one cairo draws empty boxes.
 need fonts-dejavu-core test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
