@@ -29,26 +29,30 @@ void cl_fail(const char *file, int line, const char *call, int err)
     exit(1);
 }
 
+/* One line on stderr: prefix, program name, message, suffix. */
+static void report_line(const char *prefix, const char *suffix, const char *fmt, va_list ap)
+{
+    fflush(stdout);
+    fprintf(stderr, "%s%s: ", prefix, program_name);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "%s\n", suffix);
+}
+
 void cl_die(const char *fmt, ...)
 {
     va_list ap;
-    fflush(stdout);
-    fprintf(stderr, "!!! %s: ", program_name);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    report_line("!!! ", "", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     exit(1);
 }
 
 void cl_usage_error(const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s: ", program_name);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    report_line("", " (see --help)", fmt, ap);
     va_end(ap);
-    fputs(" (see --help)\n", stderr);
     exit(2);
 }
 
