@@ -42,7 +42,9 @@ describe_run() {
 describe_run >"$RUN/machine.txt"
 kernel=$(sed -n 's/^kernel: //p' "$RUN/machine.txt" | cut -d' ' -f1,2)
 compiler=$(sed -n 's/^compiler: //p' "$RUN/machine.txt")
-CAPTION="$cores cores, $cpu, $kernel, $compiler, $(date -u +%F)$([ "$QUICK" = 1 ] && echo ', quick run')"
+quick_note=""
+[ "$QUICK" = 1 ] && quick_note=", quick run"
+CAPTION="$cores cores, $cpu, $kernel, $compiler, $(date -u +%F)$quick_note"
 export CAPTION
 
 set -- "$HARNESS"/exp/[0-9][0-9].sh
@@ -62,7 +64,7 @@ done
 write_report() {
     echo "# conclab results: $TAG"
     echo
-    echo "Made by \`make charts$([ "$QUICK" = 1 ] && echo ' QUICK=1')\` on $(sed -n 's/^date: //p' "$RUN/machine.txt")."
+    echo "Made by \`make charts$([ "$QUICK" = 1 ] && echo ' QUICK=1' || true)\` on $(sed -n 's/^date: //p' "$RUN/machine.txt")."
     echo "Every figure below comes from this run; the raw data (CSV, hyperfine JSON)"
     echo "and the charts sit beside this page. The machine:"
     echo

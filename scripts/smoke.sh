@@ -12,9 +12,6 @@ fi
 report="$out/README.md"
 run=$(find "$out" -mindepth 1 -maxdepth 1 -type d -name '*-quick' | head -n 1)
 status=0
-check() { # check DESCRIPTION COMMAND...
-    if ! "$@"; then echo "smoke: missing $1" >&2; status=1; fi
-}
 check_file() { [ -s "$1" ] || { echo "smoke: missing or empty $1" >&2; status=1; }; }
 check_file "$report"
 check_file "$run/machine.txt"
@@ -33,4 +30,18 @@ for script in harness/exp/[0-9][0-9].sh; do
     [ "$found" = 1 ] || { echo "smoke: no chart for item $item" >&2; status=1; }
 done
 grep -q "failed in this run" "$report" && { echo "smoke: an experiment failed" >&2; status=1; }
+
+# Interrupt a second run part-way, with SIGTERM to its whole process group
+# (a background job ignores SIGINT, so Ctrl-C itself cannot be sent here):
+# the first run's report must be untouched and no half-made folder left.
+before=$(cksum <"$report")
+QUICK=1 setsid sh harness/run.sh "$bin" "$out" >/dev/null 2>&1 &
+pid=$!
+sleep 2
+kill -TERM "-$pid"
+wait "$pid"
+if [ "$(cksum <"$report")" != "$before" ] || ls -d "$out"/.tmp-* >/dev/null 2>&1; then
+    echo "smoke: an interrupted run damaged the previous results" >&2
+    status=1
+fi
 exit $status
