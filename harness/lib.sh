@@ -31,18 +31,23 @@ verdict() {
 }
 
 # plot_lines IN OUT key=value ...: harness/plots/lines.gp with these parameters.
-plot_lines() {
-    in=$1 out=$2
-    shift 2
+plot_lines() { plot_with lines "$@"; }
+
+# plot_bars IN OUT key=value ...: harness/plots/bars.gp with these parameters.
+plot_bars() { plot_with bars "$@"; }
+
+plot_with() {
+    script=$1 in=$2 out=$3
+    shift 3
     params="in='$in'; out='$out'; caption='$CAPTION'"
     for kv in "$@"; do
         key=${kv%%=*} value=${kv#*=}
         case $key in
-            logx|logy|ymin) params="$params; $key=$value" ;;
+            logx|logy|ymin|xtics) params="$params; $key=$value" ;;
             *) params="$params; $key='$value'" ;;
         esac
     done
-    gnuplot -e "$params" "$HARNESS/plots/lines.gp"
+    gnuplot -e "$params" "$HARNESS/plots/$script.gp"
 }
 
 # timed_scan OUTBASE HYPERFINE-ARGS...: hyperfine without a shell, keeping

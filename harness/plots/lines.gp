@@ -11,6 +11,7 @@
 #   ideal          optional gnuplot expression in x drawn dashed (e.g. "x<2?x:2");
 #                  idealtitle: its legend text
 #   ymin           optional lower bound of the y axis
+#   xtics          optional x tic step (1 for thread counts)
 # Example:
 #   gnuplot -e "in='52.csv'; out='52'; xcol='children'; ycol='wall_s'; ..." lines.gp
 
@@ -34,6 +35,7 @@ set label 1 caption at screen 0.01, 0.02 font ",8" tc rgb "#555555"
 if (logx > 0) { set logscale x logx }
 if (logy > 0) { set logscale y logy; set format y "%g" }
 if (exists("ymin")) { set yrange [ymin:*] }
+if (exists("xtics")) { set xtics xtics }
 
 label_of(i) = system(sprintf("echo '%s' | awk '{ gsub(\"_\", \" \", $%d); print $%d }'", labels, i, i))
 # The rows of one group, header kept, so that gnuplot draws each as one line.
