@@ -3,8 +3,10 @@
 
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 struct parsed {
@@ -156,4 +158,28 @@ Test(support, machine_description_names_cores_cpu_kernel_compiler, .timeout = 5)
     cr_assert_not_null(strstr(text, "kernel: "));
     cr_assert_not_null(strstr(text, "compiler: "));
     free(text);
+}
+
+Test(support, children_left_counts_running_and_zombie_children, .timeout = 10)
+{
+    cr_assert_eq(cl_children_left(), 0);
+    pid_t running = fork();
+    cr_assert_geq(running, 0);
+    if (running == 0) {
+        pause(); /* until killed */
+        _exit(0);
+    }
+    cr_assert_eq(cl_children_left(), 1, "a running child counts");
+    cr_assert_eq(kill(running, SIGKILL), 0);
+    while (waitpid(running, NULL, 0) == -1 && errno == EINTR)
+        ;
+    pid_t zombie = fork();
+    cr_assert_geq(zombie, 0);
+    if (zombie == 0)
+        _exit(0);
+    siginfo_t info;
+    /* WNOWAIT: wait for the exit but leave the child a zombie. */
+    cr_assert_eq(waitid(P_PID, (id_t)zombie, &info, WEXITED | WNOWAIT), 0);
+    cr_assert_eq(cl_children_left(), 1, "a zombie counts, and is reaped");
+    cr_assert_eq(cl_children_left(), 0);
 }

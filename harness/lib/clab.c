@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #ifdef __GLIBC__
@@ -124,6 +125,19 @@ int cl_open_fds(void)
     }
     closedir(dir);
     return count - 1; /* the directory stream's own descriptor */
+}
+
+int cl_children_left(void)
+{
+    int count = 0, status;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+        count++; /* a zombie someone forgot: reaped now, but it counts */
+    if (pid == 0)
+        return count + 1; /* at least one child still running */
+    if (errno != ECHILD)
+        cl_fail(__FILE__, __LINE__, "waitpid", errno);
+    return count;
 }
 
 int cl_pin_to_cpu(int cpu)

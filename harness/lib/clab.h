@@ -51,6 +51,7 @@ double cl_cpu_seconds(void);       /* user + system time of this process */
 long cl_peak_rss_kib(void);        /* peak resident memory, KiB */
 long cl_rss_kib(void);             /* resident memory now, KiB; -1 if unknown */
 int cl_open_fds(void);             /* open descriptors now; -1 if unknown */
+int cl_children_left(void);        /* children not yet reaped (reaps the dead ones) */
 int cl_pin_to_cpu(int cpu);        /* 0, or -1 where pinning is unsupported */
 
 /* Sorts v in place; p in [0, 100]. Nearest-rank percentile. */

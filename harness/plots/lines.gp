@@ -27,7 +27,7 @@ set title title font ",13"
 set xlabel xlabel
 set ylabel ylabel
 set grid back lc rgb "#dddddd"
-set key top left box opaque samplen 2
+set key outside right top box opaque samplen 2
 set border 3
 set tics nomirror
 set bmargin 6

@@ -179,16 +179,6 @@ static void describe_status(int status, char *out, size_t cap)
         snprintf(out, cap, "status 0x%x", (unsigned)status);
 }
 
-static int children_left(void)
-{
-    int count = 0, status;
-    while (waitpid(-1, &status, WNOHANG) > 0)
-        count++; /* a zombie we forgot: reaping it now, but it counts */
-    if (errno == ECHILD)
-        return count;
-    return count + 1; /* a child still running */
-}
-
 #define CSV_COLUMNS "mode,children,sleep_s,wall_s,exit_code,timed_out,children_left,fds_leaked"
 
 /* Each row also says whether this part left a child unreaped or a
@@ -198,7 +188,7 @@ static void csv_row(const struct settings *s, const char *mode, long children,
 {
     cl_csv_row("%s,%ld,%.3f,%.6f,%d,%d,%d,%d", mode, children, sleep_s, wall,
                WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
-               timed_out, children_left(), cl_open_fds() - s->fds_at_start);
+               timed_out, cl_children_left(), cl_open_fds() - s->fds_at_start);
 }
 
 static int run_capture(const struct settings *s)
@@ -395,7 +385,7 @@ int main(int argc, char **argv)
     else
         run_timeout(&s);
 
-    int left = children_left();
+    int left = cl_children_left();
     int leaked = cl_open_fds() - s.fds_at_start;
     if (!s.csv)
         printf("leftovers %d children unreaped, %d descriptors leaked\n", left, leaked);

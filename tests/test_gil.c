@@ -1,0 +1,288 @@
+/* test_gil.c - the GIL-like lock of items/53_threads_gil/gil.h, linked
+ * directly. The bounds are generous on purpose: the machine is shared. */
+#include "53_threads_gil/gil.h"
+
+#include <criterion/criterion.h>
+#include <sched.h>
+#include <string.h>
+
+/* ---- Mutual exclusion --------------------------------------------------- */
+
+#define RACERS 4
+#define INCREMENTS 100000
+
+struct racer {
+    struct gil *g;
+    long *counter; /* a plain long: only the lock protects it */
+};
+
+/* Read, add, write back, with no tick in between: the tick is where the
+ * lock may move, so the whole read-modify-write happens under it. */
+static void *increment_under_gil(void *arg)
+{
+    struct racer *r = arg;
+    gil_acquire(r->g);
+    for (int i = 0; i < INCREMENTS; i++) {
+        long seen = *r->counter;
+        *r->counter = seen + 1;
+        gil_tick(r->g);
+    }
+    gil_release(r->g);
+    return NULL;
+}
+
+static void assert_exact_total(enum gil_policy policy)
+{
+    struct gil g;
+    /* A tiny interval and check count make the lock change hands often. */
+    gil_init(&g, policy, 0.00001, 3);
+    long counter = 0;
+    struct racer racer = {&g, &counter};
+    pthread_t tids[RACERS];
+    for (int i = 0; i < RACERS; i++)
+        cr_assert_eq(pthread_create(&tids[i], NULL, increment_under_gil, &racer), 0);
+    for (int i = 0; i < RACERS; i++)
+        cr_assert_eq(pthread_join(tids[i], NULL), 0);
+    struct gil_stats s = gil_get_stats(&g);
+    gil_destroy(&g);
+    cr_assert_eq(counter, (long)RACERS * INCREMENTS, "%s: lost updates", gil_policy_name(policy));
+    cr_assert_geq(s.acquisitions, RACERS);
+}
+
+Test(gil, new_policy_excludes, .timeout = 20)
+{
+    assert_exact_total(GIL_NEW);
+}
+
+Test(gil, old_policy_excludes, .timeout = 20)
+{
+    assert_exact_total(GIL_OLD);
+}
+
+/* ---- The switch under `new` ---------------------------------------------- */
+
+struct standoff {
+    struct gil *g;
+    atomic_bool holding, waiter_done;
+    atomic_long holder_releases; /* voluntary releases: must stay 0 */
+    double waited_s;
+};
+
+/* Holds the lock and only ticks, never letting go of its own accord. */
+static void *tick_forever(void *arg)
+{
+    struct standoff *s = arg;
+    gil_acquire(s->g);
+    atomic_store(&s->holding, true);
+    while (!atomic_load(&s->waiter_done))
+        gil_tick(s->g);
+    gil_release(s->g);
+    return NULL;
+}
+
+Test(gil, new_policy_waiter_gets_a_turn_by_drop_request, .timeout = 20)
+{
+    const double interval = 0.005;
+    struct gil g;
+    gil_init(&g, GIL_NEW, interval, 0);
+    struct standoff s = {.g = &g};
+    pthread_t holder;
+    cr_assert_eq(pthread_create(&holder, NULL, tick_forever, &s), 0);
+    while (!atomic_load(&s.holding))
+        sched_yield();
+
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    gil_acquire(&g); /* only a drop request can get us in */
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    cr_assert(gil_held_by_me(&g));
+    struct gil_stats during = gil_get_stats(&g);
+    gil_release(&g);
+    atomic_store(&s.waiter_done, true);
+    cr_assert_eq(pthread_join(holder, NULL), 0);
+    gil_destroy(&g);
+
+    double waited = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+    cr_assert_eq(during.forced_drops, 1, "the holder dropped because it was asked");
+    cr_assert_eq(during.switches, 1);
+    /* One interval is the design; 400 allows for a very busy machine. */
+    cr_assert_lt(waited / interval, 400, "waited %.1f intervals", waited / interval);
+}
+
+Test(gil, old_policy_waiter_gets_in_eventually, .timeout = 20)
+{
+    struct gil g;
+    gil_init(&g, GIL_OLD, 0, 1); /* release and retry at every tick */
+    struct standoff s = {.g = &g};
+    pthread_t holder;
+    cr_assert_eq(pthread_create(&holder, NULL, tick_forever, &s), 0);
+    while (!atomic_load(&s.holding))
+        sched_yield();
+    gil_acquire(&g); /* the test's timeout is the bound */
+    cr_assert(gil_held_by_me(&g));
+    gil_release(&g);
+    atomic_store(&s.waiter_done, true);
+    cr_assert_eq(pthread_join(holder, NULL), 0);
+    cr_assert_geq(gil_get_stats(&g).forced_drops, 1);
+    gil_destroy(&g);
+}
+
+Test(gil, old_policy_releases_every_check_ticks, .timeout = 10)
+{
+    struct gil g;
+    gil_init(&g, GIL_OLD, 0, 3);
+    gil_acquire(&g);
+    for (int i = 0; i < 30; i++)
+        gil_tick(&g);
+    cr_assert(gil_held_by_me(&g), "alone, it takes the lock straight back");
+    gil_release(&g);
+    struct gil_stats s = gil_get_stats(&g);
+    gil_destroy(&g);
+    cr_assert_eq(s.forced_drops, 10);
+    cr_assert_eq(s.acquisitions, 11);
+    cr_assert_eq(s.switches, 0);
+}
+
+Test(gil, new_policy_alone_never_drops, .timeout = 10)
+{
+    struct gil g;
+    gil_init(&g, GIL_NEW, 0, 0);
+    cr_assert_float_eq(g.switch_interval_s, GIL_DEFAULT_INTERVAL_S, 1e-12);
+    gil_acquire(&g);
+    for (int i = 0; i < 100000; i++)
+        gil_tick(&g);
+    gil_release(&g);
+    struct gil_stats s = gil_get_stats(&g);
+    gil_destroy(&g);
+    cr_assert_eq(s.forced_drops, 0);
+    cr_assert_eq(s.acquisitions, 1);
+}
+
+/* ---- Blocking calls put the lock down ------------------------------------- */
+
+struct blocker {
+    struct gil *g;
+    atomic_int stage; /* 1: inside the blocking call; 2: the other thread ran */
+    bool held_while_blocking;
+};
+
+static void *block_until_other_ran(void *arg)
+{
+    struct blocker *b = arg;
+    gil_acquire(b->g);
+    gil_blocking_begin(b->g);
+    b->held_while_blocking = gil_held_by_me(b->g);
+    atomic_store(&b->stage, 1);
+    while (atomic_load(&b->stage) != 2) /* "the system call" */
+        sched_yield();
+    gil_blocking_end(b->g);
+    gil_release(b->g);
+    return NULL;
+}
+
+static void assert_blocking_releases(enum gil_policy policy)
+{
+    struct gil g;
+    gil_init(&g, policy, 0, 0);
+    struct blocker b = {.g = &g};
+    pthread_t tid;
+    cr_assert_eq(pthread_create(&tid, NULL, block_until_other_ran, &b), 0);
+    while (atomic_load(&b.stage) != 1)
+        sched_yield();
+    gil_acquire(&g); /* would wait forever if the blocked thread held it */
+    cr_assert(gil_held_by_me(&g));
+    gil_release(&g);
+    atomic_store(&b.stage, 2);
+    cr_assert_eq(pthread_join(tid, NULL), 0);
+    cr_assert_not(b.held_while_blocking);
+    cr_assert_eq(gil_get_stats(&g).acquisitions, 3);
+    gil_destroy(&g);
+}
+
+Test(gil, blocking_call_lets_another_thread_in_new, .timeout = 10)
+{
+    assert_blocking_releases(GIL_NEW);
+}
+
+Test(gil, blocking_call_lets_another_thread_in_old, .timeout = 10)
+{
+    assert_blocking_releases(GIL_OLD);
+}
+
+/* ---- Policies and shutdown -------------------------------------------------- */
+
+Test(gil, policy_names_parse_and_junk_is_rejected, .timeout = 5)
+{
+    enum gil_policy p = GIL_NONE;
+    cr_assert_eq(gil_policy_parse("new", &p), 0);
+    cr_assert_eq(p, GIL_NEW);
+    cr_assert_eq(gil_policy_parse("old", &p), 0);
+    cr_assert_eq(p, GIL_OLD);
+    cr_assert_eq(gil_policy_parse("none", &p), 0);
+    cr_assert_eq(p, GIL_NONE);
+    const char *junk[] = {"", "NEW", "new ", "fast", "nonex", "ol"};
+    for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++)
+        cr_assert_eq(gil_policy_parse(junk[i], &p), -1, "'%s'", junk[i]);
+    cr_assert_eq(gil_policy_parse(NULL, &p), -1);
+    cr_assert_str_eq(gil_policy_name(GIL_OLD), "old");
+}
+
+Test(gil, none_policy_does_nothing, .timeout = 5)
+{
+    struct gil g;
+    gil_init(&g, GIL_NONE, 0, 0);
+    gil_acquire(&g);
+    gil_acquire(&g); /* no lock, so no deadlock */
+    gil_tick(&g);
+    gil_blocking_begin(&g);
+    gil_blocking_end(&g);
+    gil_release(&g);
+    struct gil_stats s = gil_get_stats(&g);
+    gil_destroy(&g);
+    cr_assert_eq(s.acquisitions + s.forced_drops + s.switches, 0);
+    cr_assert_float_eq(s.wait_seconds, 0, 1e-12);
+}
+
+#define WORKERS 8
+
+static void *mixed_work(void *arg)
+{
+    struct gil *g = arg;
+    gil_acquire(g);
+    for (int round = 0; round < 20; round++) {
+        for (int i = 0; i < 1000; i++)
+            gil_tick(g);
+        gil_blocking_begin(g);
+        sched_yield();
+        gil_blocking_end(g);
+    }
+    gil_release(g);
+    return NULL;
+}
+
+static void assert_all_joined(enum gil_policy policy)
+{
+    struct gil g;
+    gil_init(&g, policy, 0.0001, 10);
+    pthread_t tids[WORKERS];
+    for (int i = 0; i < WORKERS; i++)
+        cr_assert_eq(pthread_create(&tids[i], NULL, mixed_work, &g), 0);
+    for (int i = 0; i < WORKERS; i++)
+        cr_assert_eq(pthread_join(tids[i], NULL), 0);
+    /* Everyone is gone and the lock is free: taking it does not wait. */
+    gil_acquire(&g);
+    cr_assert(gil_held_by_me(&g));
+    gil_release(&g);
+    cr_assert_geq(gil_get_stats(&g).acquisitions, WORKERS * 21 + 1);
+    gil_destroy(&g); /* fails the run if a thread still waited on it */
+}
+
+Test(gil, shutdown_joins_every_thread_new, .timeout = 20)
+{
+    assert_all_joined(GIL_NEW);
+}
+
+Test(gil, shutdown_joins_every_thread_old, .timeout = 20)
+{
+    assert_all_joined(GIL_OLD);
+}
