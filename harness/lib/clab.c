@@ -140,6 +140,16 @@ int cl_children_left(void)
     return count;
 }
 
+void cl_check_leftovers(int fds_at_start, bool quiet)
+{
+    int left = cl_children_left();
+    int leaked = cl_open_fds() - fds_at_start;
+    if (!quiet)
+        printf("leftovers %d children unreaped, %d descriptors leaked\n", left, leaked);
+    if (left != 0 || leaked != 0)
+        cl_die("%d children left unreaped, %d descriptors leaked", left, leaked);
+}
+
 int cl_pin_to_cpu(int cpu)
 {
 #ifdef __linux__

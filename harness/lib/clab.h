@@ -52,6 +52,11 @@ long cl_peak_rss_kib(void);        /* peak resident memory, KiB */
 long cl_rss_kib(void);             /* resident memory now, KiB; -1 if unknown */
 int cl_open_fds(void);             /* open descriptors now; -1 if unknown */
 int cl_children_left(void);        /* children not yet reaped (reaps the dead ones) */
+
+/* The end-of-run check of a program that starts children or opens pipes:
+ * prints "leftovers N children unreaped, M descriptors leaked" (unless
+ * quiet) and dies with "!!!" if either is not 0. */
+void cl_check_leftovers(int fds_at_start, bool quiet);
 int cl_pin_to_cpu(int cpu);        /* 0, or -1 where pinning is unsupported */
 
 /* Sorts v in place; p in [0, 100]. Nearest-rank percentile. */

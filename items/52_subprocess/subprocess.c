@@ -385,11 +385,6 @@ int main(int argc, char **argv)
     else
         run_timeout(&s);
 
-    int left = cl_children_left();
-    int leaked = cl_open_fds() - s.fds_at_start;
-    if (!s.csv)
-        printf("leftovers %d children unreaped, %d descriptors leaked\n", left, leaked);
-    if (left != 0 || leaked != 0)
-        cl_die("%d children left unreaped, %d descriptors leaked", left, leaked);
+    cl_check_leftovers(s.fds_at_start, s.csv);
     return failed;
 }

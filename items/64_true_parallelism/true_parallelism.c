@@ -729,12 +729,7 @@ int main(int argc, char **argv)
     if (!s.csv && strcmp(s.executor, "all") == 0 && !was_interrupted())
         run_shipping_story(&s);
 
-    int left = cl_children_left();
-    int leaked = cl_open_fds() - s.fds_at_start;
-    if (!s.csv)
-        printf("leftovers %d children unreaped, %d descriptors leaked\n", left, leaked);
-    if (left != 0 || leaked != 0)
-        cl_die("%d children left unreaped, %d descriptors leaked", left, leaked);
+    cl_check_leftovers(s.fds_at_start, s.csv);
     if (was_interrupted()) {
         fprintf(stderr, "%s: interrupted; threads joined, workers reaped\n",
                 cl_program_name());
