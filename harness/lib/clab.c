@@ -4,6 +4,8 @@
 
 #include <dirent.h>
 #include <math.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -148,6 +150,26 @@ void cl_check_leftovers(int fds_at_start, bool quiet)
         printf("leftovers %d children unreaped, %d descriptors leaked\n", left, leaked);
     if (left != 0 || leaked != 0)
         cl_die("%d children left unreaped, %d descriptors leaked", left, leaked);
+}
+
+static atomic_bool sigint_seen; /* lock-free, so safe to set in a handler */
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    atomic_store_explicit(&sigint_seen, true, memory_order_relaxed);
+}
+
+void cl_catch_sigint(void)
+{
+    struct sigaction sa = {.sa_handler = on_sigint};
+    CL_CHECK_SYS(sigemptyset(&sa.sa_mask));
+    CL_CHECK_SYS(sigaction(SIGINT, &sa, NULL));
+}
+
+bool cl_interrupted(void)
+{
+    return atomic_load_explicit(&sigint_seen, memory_order_relaxed);
 }
 
 int cl_pin_to_cpu(int cpu)

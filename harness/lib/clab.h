@@ -59,6 +59,12 @@ int cl_children_left(void);        /* children not yet reaped (reaps the dead on
 void cl_check_leftovers(int fds_at_start, bool quiet);
 int cl_pin_to_cpu(int cpu);        /* 0, or -1 where pinning is unsupported */
 
+/* Ctrl-C for demos that must join threads and reap children: after
+ * cl_catch_sigint(), SIGINT only sets a flag, which cl_interrupted() reads;
+ * the program's loops check it and wind down. */
+void cl_catch_sigint(void);
+bool cl_interrupted(void);
+
 /* Sorts v in place; p in [0, 100]. Nearest-rank percentile. */
 double cl_percentile(double *v, size_t n, double p);
 

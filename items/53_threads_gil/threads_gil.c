@@ -40,27 +40,18 @@
 
 #include <inttypes.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* Ctrl-C: every loop below checks this and winds down; main joins the
- * threads and exits 130. A signal handler can only reach a global. */
-static atomic_bool interrupted;
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    atomic_store(&interrupted, true);
-}
-
+/* Ctrl-C (cl_catch_sigint in main): every loop below checks cl_interrupted()
+ * and winds down; main joins the threads and exits 130. */
 static bool should_stop(const atomic_bool *stop)
 {
     return atomic_load_explicit(stop, memory_order_relaxed) ||
-           atomic_load_explicit(&interrupted, memory_order_relaxed);
+           cl_interrupted();
 }
 
 /* ---- The concept ----------------------------------------------------------- */
@@ -102,7 +93,7 @@ static void blocking_wait(struct gil *g, int ms)
     for (double left = ms / 1000.0; left > 0; left = deadline - cl_now()) {
         int rc = poll(NULL, 0, (int)(left * 1000 + 0.999));
         if (rc == -1 && errno == EINTR) {
-            if (atomic_load(&interrupted))
+            if (cl_interrupted())
                 break;
             continue;
         }
@@ -278,7 +269,7 @@ static void run_cpu_once(const struct settings *s, enum gil_policy policy, long 
         jobs[i].found = count_divisors(&g, jobs[i].n, &stop);
     gil_release(&g);
     double serial = cl_now() - t0;
-    if (!atomic_load(&interrupted)) /* Ctrl-C leaves the counts unfinished */
+    if (!cl_interrupted()) /* Ctrl-C leaves the counts unfinished */
         check_divisors(jobs, threads);
 
     /* Threaded: one thread per number, on a fresh lock for clean statistics. */
@@ -292,7 +283,7 @@ static void run_cpu_once(const struct settings *s, enum gil_policy policy, long 
     struct speedup_result r = {policy, threads, serial, cl_now() - t0,
                                cl_cpu_seconds() - cpu0, gil_get_stats(&g)};
     gil_destroy(&g);
-    if (!atomic_load(&interrupted)) {
+    if (!cl_interrupted()) {
         check_divisors(jobs, threads);
         report_speedup(s, "cpu", &r);
     }
@@ -310,7 +301,7 @@ static void *io_thread(void *arg)
 {
     struct io_job *job = arg;
     gil_acquire(job->g);
-    for (long i = 0; i < job->waits && !atomic_load(&interrupted); i++)
+    for (long i = 0; i < job->waits && !cl_interrupted(); i++)
         blocking_wait(job->g, (int)job->wait_ms);
     gil_release(job->g);
     return NULL;
@@ -339,7 +330,7 @@ static void run_io_once(const struct settings *s, enum gil_policy policy, long t
     struct speedup_result r = {policy, threads, serial, cl_now() - t0,
                                cl_cpu_seconds() - cpu0, gil_get_stats(&g)};
     gil_destroy(&g);
-    if (!atomic_load(&interrupted))
+    if (!cl_interrupted())
         report_speedup(s, "io", &r);
     free(jobs);
 }
@@ -385,7 +376,7 @@ static void *client_thread(void *arg)
     char buf[MESSAGE_BYTES];
     memset(buf, 'x', sizeof buf);
     gil_acquire(c->g);
-    while (c->done < c->trips && cl_now() < c->deadline && !atomic_load(&interrupted)) {
+    while (c->done < c->trips && cl_now() < c->deadline && !cl_interrupted()) {
         double t0 = cl_now();
         round_trip(c->g, c->client_fd, buf, sizeof buf);
         c->rtt_us[c->done++] = (cl_now() - t0) * 1e6;
@@ -437,7 +428,7 @@ static struct convoy_result run_convoy_once(const struct settings *s, enum gil_p
      * stopping the hog lets it finish. So wait for the client or its deadline
      * (plus a margin), whichever comes first, before stopping the hog. */
     while (!atomic_load(&c.io_finished) && cl_now() < c.deadline + 0.5 &&
-           !atomic_load(&interrupted))
+           !cl_interrupted())
         cl_sleep(0.002);
     atomic_store(&c.hog_stop, true);
     if (busy)
@@ -474,12 +465,12 @@ static void report_convoy(const struct settings *s, enum gil_policy policy,
 
 static void run_convoy(const struct settings *s, enum gil_policy policy)
 {
-    for (long busy = 0; busy <= 1 && !atomic_load(&interrupted); busy++) {
+    for (long busy = 0; busy <= 1 && !cl_interrupted(); busy++) {
         struct convoy_result r = run_convoy_once(s, policy, busy);
         if (r.trips == 0)
             cl_die("convoy (%s): no round trip finished in %.1f s", gil_policy_name(policy),
                    s->convoy_s);
-        if (!atomic_load(&interrupted))
+        if (!cl_interrupted())
             report_convoy(s, policy, &r);
     }
 }
@@ -508,7 +499,7 @@ static void run_modes(const struct settings *s)
                    s->size);
         speedup_table_header(s);
         for (int p = 0; p < npolicies; p++)
-            for (int t = 0; t < s->threads.n && !atomic_load(&interrupted); t++)
+            for (int t = 0; t < s->threads.n && !cl_interrupted(); t++)
                 run_cpu_once(s, policies[p], s->threads.v[t]);
     }
     if (all || strcmp(s->mode, "io") == 0) {
@@ -517,7 +508,7 @@ static void run_modes(const struct settings *s)
                    s->waits, s->wait_ms);
         speedup_table_header(s);
         for (int p = 0; p < npolicies; p++)
-            for (int t = 0; t < s->threads.n && !atomic_load(&interrupted); t++)
+            for (int t = 0; t < s->threads.n && !cl_interrupted(); t++)
                 run_io_once(s, policies[p], s->threads.v[t]);
     }
     if (all || strcmp(s->mode, "convoy") == 0) {
@@ -525,7 +516,7 @@ static void run_modes(const struct settings *s)
             printf("convoy   %ld socket round trips, alone and beside one CPU-bound thread\n"
                    "         policy beside   p50_us     p99_us  trips  acquired forced "
                    "switches waited_s\n", s->trips);
-        for (int p = 0; p < npolicies && !atomic_load(&interrupted); p++)
+        for (int p = 0; p < npolicies && !cl_interrupted(); p++)
             run_convoy(s, policies[p]);
     }
 }
@@ -570,18 +561,14 @@ int main(int argc, char **argv)
     s.csv = prog.csv;
     s.pinned = prog.pin;
 
-    struct sigaction sa = {.sa_handler = on_sigint};
-    CL_CHECK_SYS(sigemptyset(&sa.sa_mask));
-    CL_CHECK_SYS(sigaction(SIGINT, &sa, NULL));
+    cl_catch_sigint();
 
     int fds_at_start = cl_open_fds();
     if (s.csv)
         cl_csv_header(CSV_COLUMNS);
     run_modes(&s);
-    int leaked = cl_open_fds() - fds_at_start;
-    if (leaked != 0)
-        cl_die("%d descriptors leaked", leaked);
-    if (atomic_load(&interrupted)) {
+    cl_check_leftovers(fds_at_start, true);
+    if (cl_interrupted()) {
         fprintf(stderr, "%s: interrupted; every thread joined\n", cl_program_name());
         return 130;
     }

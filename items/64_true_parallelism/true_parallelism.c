@@ -52,19 +52,6 @@
 /* Ctrl-C: the work stops early, the pools wind down, every thread is joined
  * and every child reaped, and the program exits 130. A signal handler can
  * only reach a global. Forked workers inherit the handler and the flag. */
-static atomic_bool interrupted;
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    atomic_store(&interrupted, true);
-}
-
-static bool was_interrupted(void)
-{
-    return atomic_load_explicit(&interrupted, memory_order_relaxed);
-}
-
 /* ---- The concept: one slow, CPU-bound function ----------------------------- */
 
 struct pair {
@@ -82,7 +69,7 @@ static uint32_t gcd_by_counting_down(struct gil *g, struct pair p)
         if (p.a % candidate == 0 && p.b % candidate == 0)
             return candidate;
         gil_tick(g);
-        if ((candidate & 0xffff) == 0 && was_interrupted())
+        if ((candidate & 0xffff) == 0 && cl_interrupted())
             return 0;
     }
     return 1;
@@ -210,7 +197,7 @@ static struct measurement run_thread_pool(const struct pair *pairs, size_t npair
         CL_CHECK_RC(pthread_create(&threads[i].id, NULL, pool_thread_main, &threads[i]));
     }
     size_t tasks = (npairs + batch - 1) / batch;
-    for (size_t k = 0; k < tasks && !was_interrupted(); k++)
+    for (size_t k = 0; k < tasks && !cl_interrupted(); k++)
         submit_task(&pool);
     /* shutdown(wait=True): no more work; wake the idle threads so they see it. */
     CL_CHECK_RC(pthread_mutex_lock(&pool.mutex));
@@ -443,7 +430,7 @@ static void collect_one_round(struct process_pool *pool, struct worker_process *
         if (!workers[i].busy || fds[i].revents == 0)
             continue;
         receive_reply(pool, &workers[i]);
-        if (pool->next < pool->npairs && !was_interrupted())
+        if (pool->next < pool->npairs && !cl_interrupted())
             send_batch(pool, &workers[i]);
     }
 }
@@ -558,7 +545,7 @@ static void report(const struct settings *s, const struct workload *w, const cha
 static void check_results(const struct workload *w, const uint32_t *results,
                           const char *executor, long workers, size_t batch)
 {
-    if (was_interrupted())
+    if (cl_interrupted())
         return;
     for (size_t i = 0; i < w->npairs; i++)
         if (results[i] != w->expected[i])
@@ -593,13 +580,13 @@ static void run_serial(const struct settings *s, struct workload *w, bool show)
 {
     w->expected = checked_calloc(w->npairs, sizeof *w->expected);
     struct measurement best = {0};
-    for (long run = 0; run < s->runs && !was_interrupted(); run++) {
+    for (long run = 0; run < s->runs && !cl_interrupted(); run++) {
         struct measurement m = serial_once(w);
         if (faster(&m, &best, run))
             best = m;
     }
     w->serial_s = best.wall_s;
-    if (show && !was_interrupted())
+    if (show && !cl_interrupted())
         report(s, w, "serial", 1, w->npairs, &best);
 }
 
@@ -608,7 +595,7 @@ static void run_one(const struct settings *s, const struct workload *w, const ch
 {
     uint32_t *results = checked_calloc(w->npairs, sizeof *results);
     struct measurement best = {0};
-    for (long run = 0; run < s->runs && !was_interrupted(); run++) {
+    for (long run = 0; run < s->runs && !cl_interrupted(); run++) {
         memset(results, 0, w->npairs * sizeof *results);
         struct measurement m;
         if (strcmp(executor, "processes") == 0)
@@ -621,7 +608,7 @@ static void run_one(const struct settings *s, const struct workload *w, const ch
             best = m;
     }
     free(results);
-    if (!was_interrupted())
+    if (!cl_interrupted())
         report(s, w, executor, workers, batch, &best);
 }
 
@@ -644,8 +631,8 @@ static void run_executors(const struct settings *s, struct workload *w)
     for (size_t e = 0; e < sizeof parallel / sizeof parallel[0]; e++) {
         if (!all && strcmp(s->executor, parallel[e]) != 0)
             continue;
-        for (int i = 0; i < s->workers.n && !was_interrupted(); i++)
-            for (int j = 0; j < s->batch.n && !was_interrupted(); j++)
+        for (int i = 0; i < s->workers.n && !cl_interrupted(); i++)
+            for (int j = 0; j < s->batch.n && !cl_interrupted(); j++)
                 run_one(s, w, parallel[e], s->workers.v[i], (size_t)s->batch.v[j]);
     }
 }
@@ -663,7 +650,7 @@ static void run_shipping_story(const struct settings *s)
            tiny.npairs, tiny.size / 2, tiny.size, workers, tiny.serial_s);
     table_header(s);
     static const size_t batches[] = {1, 10, 100, 1000};
-    for (size_t j = 0; j < sizeof batches / sizeof batches[0] && !was_interrupted(); j++)
+    for (size_t j = 0; j < sizeof batches / sizeof batches[0] && !cl_interrupted(); j++)
         run_one(s, &tiny, "processes", workers, batches[j]);
     free(tiny.pairs);
     free(tiny.expected);
@@ -709,9 +696,7 @@ int main(int argc, char **argv)
     cl_parse(&prog, argc, argv);
     s.csv = prog.csv;
     s.pinned = prog.pin;
-    struct sigaction on_int = {.sa_handler = on_sigint};
-    CL_CHECK_SYS(sigemptyset(&on_int.sa_mask));
-    CL_CHECK_SYS(sigaction(SIGINT, &on_int, NULL));
+    cl_catch_sigint();
     /* A worker that died makes write() fail with EPIPE, which we report,
      * instead of killing the parent silently with SIGPIPE. */
     struct sigaction ignore = {.sa_handler = SIG_IGN};
@@ -726,11 +711,11 @@ int main(int argc, char **argv)
     run_executors(&s, &w);
     free(w.pairs);
     free(w.expected);
-    if (!s.csv && strcmp(s.executor, "all") == 0 && !was_interrupted())
+    if (!s.csv && strcmp(s.executor, "all") == 0 && !cl_interrupted())
         run_shipping_story(&s);
 
     cl_check_leftovers(s.fds_at_start, s.csv);
-    if (was_interrupted()) {
+    if (cl_interrupted()) {
         fprintf(stderr, "%s: interrupted; threads joined, workers reaped\n",
                 cl_program_name());
         return 130;
