@@ -18,7 +18,11 @@ EVENT_CFLAGS = $(shell pkg-config --cflags libevent)
 EVENT_LIBS   = $(shell pkg-config --libs libevent)
 CRIT_CFLAGS  = $(shell pkg-config --cflags criterion)
 CRIT_LIBS    = $(shell pkg-config --libs criterion)
-LDLIBS       = $(EVENT_LIBS) -pthread -lm
+# GLib only for the side-by-side benchmarks (GAsyncQueue, GThreadPool);
+# --as-needed keeps it out of the programs that never call it.
+GLIB_CFLAGS  = $(shell pkg-config --cflags glib-2.0)
+GLIB_LIBS    = $(shell pkg-config --libs glib-2.0)
+LDLIBS       = -Wl,--as-needed $(EVENT_LIBS) -levent_pthreads $(GLIB_LIBS) -pthread -lm
 
 ITEMS       := $(sort $(patsubst items/%/,%,$(wildcard items/[0-9][0-9]_*/)))
 main_of      = items/$(1)/$(patsubst $(firstword $(subst _, ,$(1)))_%,%,$(1)).c
@@ -34,7 +38,7 @@ TEST_BIN    := $(BUILD)/tests/conclab-tests
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
-.PHONY: all deps test charts sanitize tsan clean help
+.PHONY: all deps test charts sanitize tsan fuzz clean help
 .DEFAULT_GOAL := all
 
 all: $(PROGRAMS) $(TEST_BIN)
@@ -49,6 +53,8 @@ help:
 	@echo "  make charts QUICK=1   the same at class size (about 30 seconds)"
 	@echo "  make sanitize   build with ASan + UBSan and run the tests"
 	@echo "  make tsan       build with ThreadSanitizer and run every item's demos"
+	@echo "  make fuzz       build each tests/fuzz/*.c with libFuzzer and run it"
+	@echo "                  FUZZ_RUNS inputs (default 10000000)"
 	@echo "  make clean      remove $(BUILD)/"
 	@echo "Run one item alone: $(BUILD)/bin/52_subprocess --help"
 
@@ -57,11 +63,11 @@ deps:
 
 $(BUILD)/obj/%.o: %.c | deps
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(EVENT_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(EVENT_CFLAGS) $(GLIB_CFLAGS) -c $< -o $@
 
 $(BUILD)/obj/tests/%.o: tests/%.c | deps
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(EVENT_CFLAGS) $(CRIT_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(EVENT_CFLAGS) $(GLIB_CFLAGS) $(CRIT_CFLAGS) -c $< -o $@
 
 $(LIBCLAB): $(call obj,$(LIB_SRCS))
 	@mkdir -p $(@D)
@@ -105,6 +111,25 @@ tsan:
 	@$(MAKE) --no-print-directory BUILD=build/tsan SANFLAGS="-fsanitize=thread" \
 	  $(addprefix build/tsan/bin/,$(ITEMS))
 	@sh scripts/tsan.sh build/tsan/bin
+
+# libFuzzer needs clang; each target is built with every piece and the
+# support library, under ASan + UBSan, and run FUZZ_RUNS inputs.
+FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
+FUZZ_RUNS ?= 10000000
+FUZZ_CC   ?= clang-14
+fuzz: deps
+	@mkdir -p $(BUILD)/fuzz
+	@for src in $(FUZZ_SRCS); do \
+	  name=$$(basename $$src .c); \
+	  echo "fuzz: building $$name"; \
+	  $(FUZZ_CC) -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -Iharness/lib -Iitems \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	    $(EVENT_CFLAGS) $$src $(PIECE_SRCS) $(LIB_SRCS) $(LDLIBS) -o $(BUILD)/fuzz/$$name || exit 1; \
+	  mkdir -p $(BUILD)/fuzz/$$name.corpus; \
+	  echo "fuzz: running $$name for $(FUZZ_RUNS) inputs"; \
+	  $(BUILD)/fuzz/$$name -runs=$(FUZZ_RUNS) -max_len=4096 \
+	    $(BUILD)/fuzz/$$name.corpus 2>&1 | tail -n 5 || exit 1; \
+	done
 
 clean:
 	rm -rf build

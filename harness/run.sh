@@ -1,6 +1,8 @@
 #!/bin/sh
 # run.sh BIN_DIR RESULTS_DIR - run every item's experiments, keep the raw data,
-# draw the charts and write the report page. QUICK=1 for a class-sized run.
+# draw the charts and write the report page. QUICK=1 for a class-sized run;
+# ONLY="55 56" runs just those items (a developer's loop; the report then
+# holds only them).
 #
 # Everything goes to RESULTS_DIR/.tmp-TAG first and replaces RESULTS_DIR/TAG
 # only once complete, so an interrupted run leaves the previous results whole.
@@ -48,17 +50,28 @@ CAPTION="$cores cores, $cpu, $kernel, $compiler, $(date -u +%F)$quick_note"
 export CAPTION
 
 set -- "$HARNESS"/exp/[0-9][0-9].sh
+if [ -n "${ONLY:-}" ]; then
+    set --
+    for item in $ONLY; do set -- "$@" "$HARNESS/exp/$item.sh"; done
+fi
 total=$# index=0 failed=""
 for script in "$@"; do
     index=$((index + 1))
     item=$(basename "$script" .sh)
     progress "[$index/$total] item $item"
-    if ! sh "$script"; then
-        failed="$failed $item"
-        progress "item $item FAILED"
-        printf '## Item %s\n\nThe experiment script failed in this run; see the harness output.\n\n' \
-            "$item" >"$RUN/$item.md"
-    fi
+    # A verdict the machine could not decide (a control fell short: someone
+    # else was using the cores) earns the experiment one more try.
+    for attempt in 1 2; do
+        if ! ATTEMPT=$attempt sh "$script"; then
+            failed="$failed $item"
+            progress "item $item FAILED"
+            printf '## Item %s\n\nThe experiment script failed in this run; see the harness output.\n\n' \
+                "$item" >"$RUN/$item.md"
+            break
+        fi
+        grep -q '| inconclusive' "$RUN/$item.verdicts" 2>/dev/null || break
+        [ "$attempt" = 1 ] && progress "item $item: a verdict was inconclusive (machine busy); measuring again"
+    done
 done
 
 write_report() {
@@ -72,7 +85,11 @@ write_report() {
     cat "$RUN/machine.txt"
     echo '```'
     echo
-    echo "With $cores cores the best possible speedup is ${cores}x."
+    echo "With $cores cores the best possible speedup is ${cores}x. Compared runs are"
+    echo "interleaved in rounds; a figure is the median over the rounds, with the"
+    echo "smallest and largest round beside it. A verdict is *inconclusive* when a"
+    echo "control showed the machine could not decide the claim (another job held"
+    echo "the cores); the harness then measures that item once more."
     echo
     echo "| item | claim | verdict |"
     echo "|---|---|---|"
@@ -89,7 +106,7 @@ rm -rf "$RESULTS/$TAG.old"
 [ -d "$RESULTS/$TAG" ] && mv "$RESULTS/$TAG" "$RESULTS/$TAG.old"
 mv "$RUN" "$RESULTS/$TAG"
 rm -rf "$RESULTS/$TAG.old"
-trap - EXIT INT TERM
+trap 'rm -f "$RESULTS/.README.md.new"' EXIT
 
 # The report page: this run's report, its links pointing into its folder,
 # and the other runs kept here listed at the end.
@@ -103,7 +120,9 @@ trap - EXIT INT TERM
         [ "$name" = "$TAG" ] && continue
         echo "- [$name]($name/README.md): $(sed -n 's/^date: //p' "$dir/machine.txt" 2>/dev/null)"
     done
-} >"$RESULTS/README.md"
+} >"$RESULTS/.README.md.new"
+# Written aside and renamed: an interrupt here leaves the old page whole.
+mv "$RESULTS/.README.md.new" "$RESULTS/README.md"
 
 progress "report: $RESULTS/README.md (data and charts in $RESULTS/$TAG/)"
 if [ -n "$failed" ]; then

@@ -21,6 +21,12 @@ need libevent-dev pkg-config --exists libevent
 need libcriterion-dev pkg-config --exists criterion
 need gnuplot-nox  command -v gnuplot
 need hyperfine    command -v hyperfine
+# GLib: only the side-by-side benchmarks (GAsyncQueue in 55, GThreadPool in 59).
+need libglib2.0-dev pkg-config --exists glib-2.0
+# clang and libFuzzer: `make fuzz` (the line parser of item 61).
+need clang-14     command -v clang-14
+need libfuzzer-14-dev test -e /usr/lib/llvm-14/lib/libFuzzer.a
+need libclang-rt-14-dev sh -c 'ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a'
 # Chart text needs a real font; without one cairo draws empty boxes.
 need fonts-dejavu-core test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 

@@ -18,7 +18,7 @@ check_file "$run/machine.txt"
 for script in harness/exp/[0-9][0-9].sh; do
     item=$(basename "$script" .sh)
     grep -q "^## Item $item" "$report" || { echo "smoke: no section for item $item" >&2; status=1; }
-    grep -q "^| $item | .* | \(reproduced\|not reproduced\)" "$report" \
+    grep -q "^| $item | .* | \(reproduced\|not reproduced\|inconclusive\)" "$report" \
         || { echo "smoke: no verdict row for item $item" >&2; status=1; }
     found=0
     for chart in "$run/${item}"_*.png; do
@@ -30,6 +30,34 @@ for script in harness/exp/[0-9][0-9].sh; do
     [ "$found" = 1 ] || { echo "smoke: no chart for item $item" >&2; status=1; }
 done
 grep -q "failed in this run" "$report" && { echo "smoke: an experiment failed" >&2; status=1; }
+
+# Every verdict can fail. Each tests/verdicts/NN_case.sh doctors a copy of this
+# run's data (RUN is that copy) and names, in two header lines, a claim of item
+# NN and the verdict the item's script must then give when it judges that data
+# without measuring (JUDGE_ONLY=1):
+#   # claim: a fixed string from the claim column
+#   # expect: not reproduced | inconclusive | reproduced
+for case in tests/verdicts/[0-9][0-9]_*.sh; do
+    [ -e "$case" ] || continue
+    name=$(basename "$case" .sh) item=${name%%_*}
+    claim=$(sed -n 's/^# claim: //p' "$case")
+    expect=$(sed -n 's/^# expect: //p' "$case")
+    work=$(mktemp -d "$out/verdict-XXXXXX")
+    cp -R "$run"/. "$work"/
+    if ! RUN=$work sh "$case" ||
+       ! RUN=$work JUDGE_ONLY=1 QUICK=1 BIN=$(cd "$bin" && pwd) HARNESS=$(pwd)/harness \
+            CAPTION="doctored data" sh "harness/exp/$item.sh" >/dev/null 2>&1; then
+        echo "smoke: verdict case $name did not run" >&2; status=1; continue
+    fi
+    got=$(grep -F -- "$claim" "$work/$item.verdicts" | head -n 1 |
+          awk -F' [|] ' '{ print $NF }' | sed 's/[:(].*//; s/ *$//')
+    if [ "$got" = "$expect" ]; then
+        echo "smoke: verdict case $name: $got, as expected"
+    else
+        echo "smoke: verdict case $name: expected '$expect', got '${got:-no row}'" >&2
+        status=1
+    fi
+done
 
 # Interrupt a second run part-way, with SIGTERM to its whole process group
 # (a background job ignores SIGINT, so Ctrl-C itself cannot be sent here):

@@ -200,6 +200,23 @@ double cl_percentile(double *v, size_t n, double p)
     return v[rank == 0 ? 0 : rank - 1];
 }
 
+struct cl_spread cl_spread_of(const double *v, size_t n)
+{
+    struct cl_spread s = {NAN, NAN, NAN};
+    if (n == 0)
+        return s;
+    double *sorted = malloc(n * sizeof *sorted);
+    if (sorted == NULL)
+        cl_fail(__FILE__, __LINE__, "malloc", errno);
+    memcpy(sorted, v, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, compare_doubles);
+    s.lo = sorted[0];
+    s.hi = sorted[n - 1];
+    s.median = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    free(sorted);
+    return s;
+}
+
 /* ---- Arguments ------------------------------------------------------------- */
 
 static const char *kind_placeholder(enum cl_opt_kind kind)

@@ -68,6 +68,14 @@ bool cl_interrupted(void);
 /* Sorts v in place; p in [0, 100]. Nearest-rank percentile. */
 double cl_percentile(double *v, size_t n, double p);
 
+/* The median of v (the mean of the middle two when n is even) and its
+ * smallest and largest value; v is left as it was. For ratios measured in
+ * interleaved rounds (harness/README.md, "Measuring"). NaN when n is 0. */
+struct cl_spread {
+    double median, lo, hi;
+};
+struct cl_spread cl_spread_of(const double *v, size_t n);
+
 /* ---- Arguments ----------------------------------------------------------
  * One convention for every item: --name value or --name=value; --help,
  * --csv and --pin exist everywhere; an unknown flag or a bad value is a

@@ -10,8 +10,13 @@
 #   logx, logy     0, or the log base for that axis
 #   ideal          optional gnuplot expression in x drawn dashed (e.g. "x<2?x:2");
 #                  idealtitle: its legend text
-#   ymin           optional lower bound of the y axis
+#   ymin, ymax     optional bounds of the y axis
 #   xtics          optional x tic step (1 for thread counts)
+#   lowcol, highcol  optional columns for error bars (the spread over rounds,
+#                  from `summarize` in lib.sh: lo and hi)
+#   hline, hlinetitle  optional horizontal reference line (e.g. 1: "as fast
+#                  as serial") and its legend text
+#   vline, vlinetitle  optional vertical reference line at x = vline
 # Example:
 #   gnuplot -e "in='52.csv'; out='52'; xcol='children'; ycol='wall_s'; ..." lines.gp
 
@@ -21,20 +26,29 @@ if (!exists("logy")) logy = 0
 if (!exists("ideal")) ideal = ""
 if (!exists("idealtitle")) idealtitle = "ideal"
 if (!exists("caption")) caption = ""
+if (!exists("lowcol")) lowcol = ""
+if (!exists("highcol")) highcol = ""
+if (!exists("hline")) hline = ""
+if (!exists("hlinetitle")) hlinetitle = ""
+if (!exists("vline")) vline = ""
+if (!exists("vlinetitle")) vlinetitle = ""
 
 set datafile separator ","
 set title title font ",13"
 set xlabel xlabel
 set ylabel ylabel
 set grid back lc rgb "#dddddd"
-set key outside right top box opaque samplen 2
+# The legend sits under the plot, so long labels never squeeze the data.
+set key at screen 0.5, 0.05 center bottom horizontal maxrows 3 box opaque samplen 2
 set border 3
 set tics nomirror
-set bmargin 6
+set bmargin 10
 set label 1 caption at screen 0.01, 0.02 font ",8" tc rgb "#555555"
 if (logx > 0) { set logscale x logx }
 if (logy > 0) { set logscale y logy; set format y "%g" }
 if (exists("ymin")) { set yrange [ymin:*] }
+if (exists("ymax")) { set yrange [*:ymax] }
+if (exists("ymin") && exists("ymax")) { set yrange [ymin:ymax] }
 if (exists("xtics")) { set xtics xtics }
 
 label_of(i) = system(sprintf("echo '%s' | awk '{ gsub(\"_\", \" \", $%d); print $%d }'", labels, i, i))
@@ -44,9 +58,19 @@ rows(g) = sprintf("< awk -F, -v col='%s' -v g='%s' " . \
     groupcol, g, in)
 # Margins keep points off the axes; a log axis already rounds out to decades.
 if (logy > 0) { set offsets graph 0.03, graph 0.03, 0, 0 } else { set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05 }
-cmd = "plot for [i=1:words(groups)] rows(word(groups, i)) using xcol:ycol " . \
-      "with linespoints lw 2 pt 7 ps 0.8 title label_of(i)"
+if (lowcol ne "" && highcol ne "") {
+    cmd = "plot for [i=1:words(groups)] rows(word(groups, i)) using xcol:ycol:lowcol:highcol " . \
+          "with yerrorlines lw 2 pt 7 ps 0.8 title label_of(i)"
+} else {
+    cmd = "plot for [i=1:words(groups)] rows(word(groups, i)) using xcol:ycol " . \
+          "with linespoints lw 2 pt 7 ps 0.8 title label_of(i)"
+}
 if (ideal ne "") { cmd = cmd . sprintf(", %s with lines dt 2 lw 1.5 lc rgb 'gray40' title '%s'", ideal, idealtitle) }
+if (hline ne "") { cmd = cmd . sprintf(", %s with lines dt 3 lw 1.5 lc rgb 'black' title '%s'", hline, hlinetitle) }
+if (vline ne "") {
+    set arrow 1 from first vline, graph 0 to first vline, graph 1 nohead dt 4 lw 1.5 lc rgb "#aa3333"
+    set label 2 vlinetitle at first vline, graph 0.97 offset 0.5, 0 left font ",9" tc rgb "#aa3333"
+}
 
 set terminal svg size 800,500 dynamic enhanced font "DejaVu Sans,12" background rgb "white"
 set output out . ".svg"
