@@ -39,11 +39,18 @@ static struct cl_program parse(struct parsed *p, const char **args)
     return prog;
 }
 
-static int count_newlines(const char *s)
+/* Lines of s, not counting a sanitizer's own report lines ("==pid==..."),
+ * which LeakSanitizer adds when a forked child of a threaded test exits. */
+static int count_own_lines(const char *s)
 {
     int n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
+    for (const char *line = s; *line;) {
+        const char *end = strchr(line, '\n');
+        n += strncmp(line, "==", 2) != 0;
+        if (!end)
+            break;
+        line = end + 1;
+    }
     return n;
 }
 
@@ -152,7 +159,7 @@ Test(support, a_bad_value_is_one_line_naming_the_flag, .timeout = 5)
     int code = parse_in_child((const char *[]){"--threads", "1,,2", NULL}, STDERR_FILENO,
                               err, sizeof err);
     cr_assert_eq(code, 2);
-    cr_assert_eq(count_newlines(err), 1, "one line: %s", err);
+    cr_assert_eq(count_own_lines(err), 1, "one line: %s", err);
     cr_assert_not_null(strstr(err, "--threads"), "%s", err);
     code = parse_in_child((const char *[]){"--count", "0x10", NULL}, STDERR_FILENO, err, sizeof err);
     cr_assert_eq(code, 2);
