@@ -7,6 +7,9 @@
 
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +124,44 @@ Test(item63, pinned_rounds_interleave, .timeout = 30)
     cr_assert_not_null(strstr(r.out, "\noffloaded,sleep,1,"), "%s", r.out);
     cr_assert_not_null(strstr(r.out, "\nblocking,sleep,2,"), "%s", r.out);
     cr_assert_not_null(strstr(r.out, "\noffloaded,sleep,2,"), "%s", r.out);
+    assert_tmpdir_empty_and_remove();
+}
+
+/* Ctrl-C in the middle of a block: exit 130 within a bounded wait, nothing left. */
+Test(item63, ctrl_c_stops_it_mid_block, .timeout = 30)
+{
+    use_fresh_tmpdir();
+    const char *bin = getenv("CONCLAB_BIN");
+    cr_assert_not_null(bin);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", bin, PROGRAM);
+    const char *variants[] = {"blocking", "offloaded"};
+    for (int i = 0; i < 2; i++) {
+        fflush(NULL);
+        pid_t pid = fork();
+        cr_assert_geq(pid, 0);
+        if (pid == 0) {
+            if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
+                _exit(127);
+            execl(path, path, "--variant", variants[i], "--work", "fsync", "--block-ms", "3000",
+                  (char *)NULL);
+            _exit(127);
+        }
+        nanosleep(&(struct timespec){0, 400 * 1000000L}, NULL);  /* inside the block */
+        kill(pid, SIGINT);
+        int status = 0, waited_ms = 0;
+        while (waitpid(pid, &status, WNOHANG) == 0 && waited_ms < 5000) {
+            nanosleep(&(struct timespec){0, 10 * 1000000L}, NULL);
+            waited_ms += 10;
+        }
+        if (waited_ms >= 5000) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            cr_assert_fail("%s: still running 5 s after Ctrl-C", variants[i]);
+        }
+        cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130, "%s: status %d",
+                  variants[i], status);
+    }
     assert_tmpdir_empty_and_remove();
 }
 

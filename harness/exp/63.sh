@@ -111,7 +111,7 @@ pivot() {   # pivot WORK: one row per percentile, blocking then offloaded
 }
 { pivot sleep; pivot fsync; } >"$RUN/63_lag_chart.dat"
 gnuplot -e "in='$RUN/63_lag_chart.dat'; out='$RUN/63_lag'; caption='$CAPTION'; logy=10; ymin=0.01;
-    title='Item 63: heartbeat lag while one task blocks for $block ms';
+    title=\"Item 63: heartbeat lag while one task blocks for $block ms\\n(median over rounds; whiskers: smallest to largest round)\";
     ylabel='heartbeat lag (ms, log scale)';
     labels='C:_blocking_in_the_loop C:_offloaded_to_a_writer_thread CPython:_time.sleep_in_the_loop CPython:_sleep_in_an_executor_thread'" \
     "$HARNESS/plots/63_errbars.gp"
