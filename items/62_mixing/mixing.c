@@ -28,8 +28,14 @@
  *       build/bin/62_mixing --step executor --workers 2
  *       build/bin/62_mixing --csv --rounds 5          rows for the harness
  *
- * Prints (a shared 2-core VM, unpinned):
- *   see README.md, "What you should see".
+ * Prints (a shared 2-core VM, unpinned; columns cut):
+ *   step        who reads                          lines  lost   dbl  order!  p50_us   p99_us
+ *   threads     a thread per file                     50     0     0       0     2.0     96.7
+ *   executor    worker threads, asked by the loop     50     0     0       0    47.0    423.4
+ *   threadsafe  a thread per file                     50     0     0       0    25.4   2428.4
+ *   native      the loop's timers                     50     0     0       0     0.8      7.2
+ *   bottomup    a thread per file, its own loop       50     0     0       0     1.3     10.0
+ *   verdict: both directions of the bridge work without races or lost lines (5 runs checked; ...)
  */
 #include "clab.h"
 
