@@ -8,9 +8,9 @@ set -eu
 
 prog="$BIN/63_blocking_loop"
 if [ "$QUICK" = 1 ]; then
-    rounds=3 block=120
+    rounds=3 block=120 quiet_rounds=1
 else
-    rounds=5 block=500
+    rounds=5 block=500 quiet_rounds=5
 fi
 quiet_block=50 slow=100 beat=10
 
@@ -20,7 +20,7 @@ if measuring; then
         --rounds "$rounds" >"$RUN/63_lag.csv"
     progress "63: the debug mode below its threshold ($quiet_block ms < $slow ms)"
     "$prog" --csv --debug --slow-ms "$slow" --heartbeat-ms "$beat" --block-ms "$quiet_block" \
-        --variant blocking --work sleep --rounds "$rounds" >"$RUN/63_quiet.csv"
+        --variant blocking --work sleep --rounds "$quiet_rounds" >"$RUN/63_quiet.csv"
     rm -f "$RUN/63_python.csv"
     if command -v python3 >/dev/null 2>&1; then
         progress "63: the same in CPython asyncio ($(python3 --version 2>&1))"

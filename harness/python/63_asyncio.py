@@ -60,7 +60,7 @@ async def one_run(offloaded, seconds):
     lags, stop = [], asyncio.Event()
     beat = asyncio.create_task(heartbeat(lags, 0.01, stop))
     await slow_task(offloaded, seconds)
-    await asyncio.sleep(0.1)
+    await asyncio.sleep(0.06)
     stop.set()
     await beat
     return lags
