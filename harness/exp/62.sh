@@ -85,7 +85,7 @@ echo "| 62 | both directions of the bridge work without races or lost lines | $b
         printf '%s' "$st"
         for col in handoff_p50_us handoff_p99_us; do
             for pin in 0 1; do
-                stat "$steps_csv" $col step=$st pinned=$pin | awk '{ printf " %s %s %s", $1, $2, $3 }'
+                stat "$steps_csv" $col step="$st" pinned=$pin | awk '{ printf " %s %s %s", $1, $2, $3 }'
             done
         done
         echo
@@ -112,7 +112,7 @@ gnuplot -e "in='$RUN/62_handoff_chart.dat'; out='$RUN/62_handoff'; caption='$CAP
     for st in $steps; do
         printf '%s' "$st"
         for pin in 0 1; do
-            stat "$flood_csv" lines_per_s step=$st pinned=$pin |
+            stat "$flood_csv" lines_per_s step="$st" pinned=$pin |
                 awk '{ printf " %s %s %s", $1 / 1000, $2 / 1000, $3 / 1000 }'
         done
         echo
@@ -169,7 +169,7 @@ EOT
             native) who="timer callbacks on the loop|the loop thread" ;;
             bottomup) who="a thread per file, each with its own loop|each thread, locked" ;;
         esac
-        echo "| $st | ${who%%|*} | ${who#*|} | $(range "$steps_csv" handoff_p50_us $st 0) | $(range "$steps_csv" handoff_p99_us $st 0) | $(range "$steps_csv" handoff_p50_us $st 1) | $(range "$steps_csv" handoff_p99_us $st 1) | $(rate $st 0) | $(rate $st 1) |"
+        echo "| $st | ${who%%|*} | ${who#*|} | $(range "$steps_csv" handoff_p50_us "$st" 0) | $(range "$steps_csv" handoff_p99_us "$st" 0) | $(range "$steps_csv" handoff_p50_us "$st" 1) | $(range "$steps_csv" handoff_p99_us "$st" 1) | $(rate "$st" 0) | $(rate "$st" 1) |"
     done
     cat <<EOT
 

@@ -89,7 +89,7 @@ fi
 
 {
     echo "| 63 | one blocking call stalls every other task | $stall_ok: worst heartbeat lag $(ms "$sleep_bmax") ms (sleep) and $(ms "$fsync_bmax") ms (write + fsync) with a $block ms block in the loop, $(ms "$sleep_omax") and $(ms "$fsync_omax") ms offloaded; blocking/offloaded per round $sleep_ratio (sleep), $fsync_ratio (fsync)$py_stall |"
-    echo "| 63 | the debug mode finds it | $debug_ok: named the slow callback in $fires of $blocking_runs blocking runs ($block ms > $slow ms), the main loop quiet in $offloaded_quiet of $offloaded_runs offloaded runs, $quiet_false reports in $quiet_runs runs blocking $quiet_block ms$py_debug |"
+    echo "| 63 | the debug mode finds it | $debug_ok: named the slow callback in $fires of $blocking_runs blocking runs ($block ms > $slow ms), the main loop quiet in $offloaded_quiet of $offloaded_runs offloaded runs, $quiet_false reports in $quiet_runs run(s) blocking $quiet_block ms$py_debug |"
 } >"$RUN/63.verdicts"
 
 # ---- Chart: lag percentiles, median over rounds with the spread as whiskers.
@@ -146,7 +146,7 @@ The debug mode named the blocking callback on the main loop in **$fires of
 $blocking_runs** blocking runs; in the offloaded runs the main loop stayed quiet
 ($offloaded_quiet of $offloaded_runs) and the report named the writer thread's
 loop instead, where the slow work now lives. Blocking for $quiet_block ms, under
-the $slow ms threshold, it reported **$quiet_false** times in $quiet_runs runs.
+the $slow ms threshold, it reported **$quiet_false** times in $quiet_runs run(s).
 **Verdict: $debug_ok.**
 
 | work | variant | beats (median) | lag p50 (ms) | lag p99 (ms) | lag max (ms) | work (ms) | debug reports: main / writer |
