@@ -76,8 +76,8 @@ struct logfile {
 /* Sleeps in slices of at most 50 ms, so that Ctrl-C is seen in time. */
 static void nap(double seconds)
 {
-    for (double until = cl_now() + seconds, left; (left = until - cl_now()) > 0 &&
-                                                  !cl_interrupted();)
+    double until = cl_now() + seconds;
+    for (double left; (left = until - cl_now()) > 0 && !cl_interrupted();)
         cl_sleep(fmin(left, 0.05));
 }
 
@@ -127,8 +127,10 @@ static int tail_read(struct tail *t, struct line *out, int max)
             memmove(t->buf, nl + 1, t->len - used);
             t->len -= used;
         }
-        if (n == max || t->len == sizeof t->buf)
+        if (n == max)
             return n;
+        if (t->len == sizeof t->buf)   /* no newline in 4 KiB: no writer wrote that */
+            cl_die("a log file holds a line longer than %zu bytes", sizeof t->buf);
         ssize_t got = read(t->fd, t->buf + t->len, sizeof t->buf - t->len);
         if (got < 0)
             cl_fail(__FILE__, __LINE__, "read(log file)", errno);
@@ -805,6 +807,7 @@ int main(int argc, char **argv)
     cl_parse(&prog, argc, argv);
     s.csv = prog.csv;
     cl_catch_sigint();
+    int fds_at_start = cl_open_fds();
     /* event_active from worker threads needs libevent's locks. */
     CL_CHECK_SYS(evthread_use_pthreads());
 
@@ -834,6 +837,7 @@ int main(int argc, char **argv)
                 cl_program_name());
         return 130;
     }
+    cl_check_leftovers(fds_at_start, true);   /* "!!!" if a descriptor leaked */
     if (!s.csv)
         printf("\nverdict: both directions of the bridge work without races or lost lines "
                "(%ld runs checked; p50/p99: hand-off from the reader to the merged output)\n",

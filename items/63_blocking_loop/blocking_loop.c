@@ -415,6 +415,7 @@ int main(int argc, char **argv)
     cl_parse(&prog, argc, argv);
     s.csv = prog.csv;
     cl_catch_sigint();
+    int fds_at_start = cl_open_fds();
     /* event_active from the writer thread needs libevent's locks. */
     CL_CHECK_SYS(evthread_use_pthreads());
 
@@ -447,6 +448,7 @@ int main(int argc, char **argv)
                 cl_program_name());
         return 130;
     }
+    cl_check_leftovers(fds_at_start, true);   /* "!!!" if a descriptor leaked */
     if (!s.csv && !s.debug)
         printf("(add --debug to have every callback timed and the slow ones named)\n");
     return 0;
