@@ -31,7 +31,7 @@ fi
 summarize "$RUN/52_rounds.csv" "$RUN/52_wall.csv" mode,children wall_s
 plot_lines "$RUN/52_wall.csv" "$RUN/52_children" \
     title="Item 52: N children that each sleep $sleep s" \
-    xlabel="children started (N)" ylabel="wall time for all N (s; median, bars: min-max of $rounds rounds)" \
+    xlabel="children started (N)" ylabel="wall time for all N (s; median, bars min-max)" \
     xcol=children ycol=median lowcol=lo highcol=hi groupcol=mode groups="serial parallel" \
     labels="one_after_another all_at_once" logx=2 logy=10 \
     ideal="$sleep*x" idealtitle="N x sleep (serial ideal)" \
