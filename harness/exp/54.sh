@@ -13,7 +13,7 @@ set -eu
 prog="$BIN/54_data_races"
 cores=$(getconf _NPROCESSORS_ONLN)
 if [ "$QUICK" = 1 ]; then
-    threads=1,2,4,8 iterations=1000000 racy_iterations=20000000 rounds=3 py_n=100000
+    threads=1,2,4 iterations=1000000 racy_iterations=20000000 rounds=3 py_n=100000
     sweep_gil=100,1000,10000,100000,1000000
     sweep_racy=$sweep_gil,10000000
 else
