@@ -20,22 +20,25 @@
  * The GIL does not save you: it stops two threads running at once, not a
  * thread being switched out between the read and the write [p5].
  * Every run checks itself [p9]: a locked or atomic method that comes out
- * short stops the program with "!!!" and exit status 1.
+ * short stops the program with "!!!" and exit status 1. Every run also notes
+ * whether its threads ever counted at the same time (overlap_s): a run whose
+ * threads never met cannot lose anything, and proves nothing.
  *
  * Run:  build/bin/54_data_races                          the whole story
  *       build/bin/54_data_races --method racy --threads 1,2,4,8
  *       build/bin/54_data_races --method gil_racy --policy old --iterations 100000
- *       build/bin/54_data_races --csv --iterations 1000,100000,1000000
+ *       build/bin/54_data_races --csv --iterations 1000,100000,1000000 --rounds 3
  *
- * Prints (abridged; a 2-vCPU VM; busy = cores counting at once):
- *   threads x increments  method       expected    actual      lost lost %  ns/incr  busy
- *   1 x 1000000           racy          1000000   1000000         0    0.0      0.2  0.99
- *   2 x 1000000           racy          2000000   1010904    989096   49.5      0.1  1.98
- *   2 x 1000000           mutex         2000000   2000000         0    0.0     57.8  1.91
- *   4 x 1000000           gil_racy      4000000   1790779   2209221   55.2      3.1  1.09
- *   4 x 1000000           gil_mutex     4000000   4000000         0    0.0     17.8  1.01
+ * Prints (abridged; a busy 2-vCPU VM; busy = cores counting at once, met =
+ * how long two threads counted at the same time):
+ *   threads x increments  method     expected    actual      lost lost %  ns/incr  busy met (ms)
+ *   1 x 1000000           racy        1000000   1000000         0    0.0      0.3  0.99    0.000
+ *                         (lost nothing at 1000000 increments; repeated with more until it lost some)
+ *   2 x 100000000         racy      200000000 100000000 100000000   50.0      0.3  0.99   53.562
+ *   2 x 1000000           mutex       2000000   2000000         0    0.0      6.2  1.00   10.040
+ *   2 x 1000000           gil_racy    2000000   1412519    587481   29.4      5.2  1.00    8.570
  *   ...
- *   Without a lock:  racy lost 1986085 of 7000000 updates, gil_racy 2209221 of 7000000.
+ *   Without a lock:  racy lost 120000000 of 241000000 updates, gil_racy 2593688 of 7000000.
  */
 #include "53_threads_gil/gil.h"
 #include "clab.h"
