@@ -40,11 +40,11 @@ plot_lines "$RUN/52_wall.csv" "$RUN/52_children" \
 # ---- The figures the report states, all from this run's CSVs.
 r=$RUN/52_rounds.csv
 at_n="children=$largest"
-serial=$(median "$r" wall_s mode=serial $at_n)
-parallel=$(median "$r" wall_s mode=parallel $at_n)
-spawn=$(median "$r" spawn_s mode=parallel $at_n)
+serial=$(median "$r" wall_s mode=serial "$at_n")
+parallel=$(median "$r" wall_s mode=parallel "$at_n")
+spawn=$(median "$r" spawn_s mode=parallel "$at_n")
 after_spawn=$(calc "$parallel - $spawn")
-speedup=$(spread "$r" speedup mode=parallel $at_n)
+speedup=$(spread "$r" speedup mode=parallel "$at_n")
 # Control: what one child costs beyond its sleep when run alone (serial
 # rounds: spawn, exec, exit, reap). A machine so busy that this reaches half
 # a sleep cannot tell overlapping children from slow ones.

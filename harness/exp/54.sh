@@ -55,15 +55,15 @@ if measuring; then
     fi
 fi
 
-# medians MET_ONLY FILE...: one row per (series, x) over the rounds: the lost
+# medians XCOL MET_ONLY FILE...: one row per (series, x) over the rounds: the lost
 # percentage (median, min, max), the ns per increment and cores busy
 # (medians), the runs, and the runs whose threads met (overlap_s > 0). With
 # MET_ONLY=1 the lost figures use only the runs whose threads met, and a point
 # where none did is left out. series is the method, with _old appended under
-# the old GIL; x is the column named by $xcol.
+# the old GIL; x is the column XCOL.
 medians() {
-    met_only=$1
-    shift
+    xcol=$1 met_only=$2
+    shift 2
     awk -F, -v xcol="$xcol" -v met_only="$met_only" '
         function sort(a, n,   i, j, t) {
             for (i = 2; i <= n; i++)
@@ -96,12 +96,12 @@ medians() {
 header="lost_pct,lo,hi,ns_per_increment,cores_busy,runs,runs_met"
 {
     echo "series,threads,$header"
-    xcol=threads medians 0 "$RUN/54_methods.csv" "$RUN/54_gil_old.csv"
-    sed 's/^racy,/racy_long,/' "$RUN/54_racy.csv" | xcol=threads medians 0 -
+    medians threads 0 "$RUN/54_methods.csv" "$RUN/54_gil_old.csv"
+    sed 's/^racy,/racy_long,/' "$RUN/54_racy.csv" | medians threads 0 -
 } >"$RUN/54_by_threads.csv"
 {
     echo "series,iterations,$header"
-    xcol=iterations medians 1 "$RUN/54_sweep_racy.csv" "$RUN/54_sweep_gil.csv"
+    medians iterations 1 "$RUN/54_sweep_racy.csv" "$RUN/54_sweep_gil.csv"
 } >"$RUN/54_by_iterations.csv"
 
 plot_lines "$RUN/54_by_threads.csv" "$RUN/54_lost" \
@@ -169,7 +169,6 @@ small_ok=$(decide "$small_losing * 2 < $small_runs && $big_losing > 0" "$big_met
     "at $biggest increments the two threads never counted at the same time")
 
 # CPython: the book's shape, and the same add with a call between read and write.
-py_rows="not run: python3 is not installed here"
 if [ -s "$RUN/54_python.csv" ]; then
     pyver=$(awk -F, 'NR == 2 { print $1 }' "$RUN/54_python.csv")
     py_lost() { # py_lost SHAPE: percent lost, largest over the thread counts
