@@ -43,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #define STAGES 3
 
@@ -122,6 +123,15 @@ static void do_stage(struct pipeline *p, int stage, struct item *it)
         it->finished_s = cl_now();
     }
     atomic_fetch_add(&it->stages_done, 1);
+}
+
+/* Context switches of the whole process so far (voluntary + involuntary):
+ * each one is a thread put to sleep or pushed off its CPU. */
+static long context_switches(void)
+{
+    struct rusage ru;
+    CL_CHECK_SYS(getrusage(RUSAGE_SELF, &ru));
+    return ru.ru_nvcsw + ru.ru_nivcsw;
 }
 
 /* ---- [p1] The book's home-made queue: a locked list whose get fails ------ */
@@ -261,6 +271,7 @@ struct pipeline_result {
     double latency_p50_ms;   /* born -> finished, per item */
     long finished;           /* items that came out at the end */
     double download_s;       /* blocking: until the last download worker left */
+    long switches;           /* context switches during the run */
 };
 
 static struct item *new_items(long n)
@@ -305,8 +316,10 @@ static void check_and_free_items(struct pipeline *p, struct item *items, struct 
     free(done);
 }
 
-static void start_run(struct pipeline *p, double *t0, double *cpu0, long *rss0)
+static void start_run(struct pipeline *p, double *t0, double *cpu0, long *rss0,
+                      struct pipeline_result *r)
 {
+    r->switches = context_switches();
     atomic_store(&p->live_payloads, 0);
     atomic_store(&p->peak_live_payloads, 0);
     *rss0 = cl_rss_kib();
@@ -320,6 +333,7 @@ static void end_run(struct pipeline *p, double t0, double cpu0, long rss0,
 {
     r->wall_s = cl_now() - t0;
     r->cpu_s = cl_cpu_seconds() - cpu0;
+    r->switches = context_switches() - r->switches;
     r->rss_growth_kib = atomic_load(&p->peak_rss_kib) - rss0;
     r->peak_live_payloads = atomic_load(&p->peak_live_payloads);
 }
@@ -340,7 +354,7 @@ static struct pipeline_result run_polling(struct pipeline *p, double poll_s)
     pthread_t tid[STAGES];
     double t0, cpu0;
     long rss0;
-    start_run(p, &t0, &cpu0, &rss0);
+    start_run(p, &t0, &cpu0, &rss0, &r);
     for (int s = 0; s < STAGES; s++) {
         w[s] = (struct polling_worker){p, s, &lists[s], &lists[s + 1], poll_s, &stop, 0};
         CL_CHECK_RC(pthread_create(&tid[s], NULL, polling_worker_main, &w[s]));
@@ -392,7 +406,7 @@ static struct pipeline_result run_blocking(struct pipeline *p)
         cl_fail(__FILE__, __LINE__, "calloc(workers)", ENOMEM);
     double t0, cpu0;
     long rss0;
-    start_run(p, &t0, &cpu0, &rss0);
+    start_run(p, &t0, &cpu0, &rss0, &r);
     for (int s = 0, k = 0; s < STAGES; s++)
         for (int i = 0; i < p->workers[s]; i++, k++) {
             w[k] = (struct blocking_worker){p, s, q[s], q[s + 1]};
@@ -573,7 +587,7 @@ static void run_ordering(double delay_s, bool csv)
     CL_CHECK_RC(pthread_mutex_destroy(&log.mutex));
     if (csv)
         /* the two demos checked their order above: 3 items went through */
-        cl_csv_row("ordering,demos,1,3,1,,1:1,0,,,,,,,,,3,");
+        cl_csv_row("ordering,demos,1,3,1,,1:1,0,,,,,,,,,3,,");
 }
 
 /* ---- [p9] Items per second through one queue: queue.h vs GAsyncQueue ------ */
@@ -650,6 +664,7 @@ static void *bench_consumer(void *arg)
 
 struct bench_result {
     double rate, wall_s, cpu_s;
+    long switches;
 };
 
 static struct bench_result run_bench(enum bench_queue kind, long items, int threads, int pin_cpu)
@@ -662,6 +677,7 @@ static struct bench_result run_bench(enum bench_queue kind, long items, int thre
         b.glib = g_async_queue_new();
     }
     pthread_t producers[64], consumers[64];
+    long switches0 = context_switches();
     double t0 = cl_now(), cpu0 = cl_cpu_seconds();
     for (int i = 0; i < threads; i++)
         CL_CHECK_RC(pthread_create(&consumers[i], NULL, bench_consumer, &b));
@@ -676,7 +692,8 @@ static struct bench_result run_bench(enum bench_queue kind, long items, int thre
             g_async_queue_push(b.glib, &glib_sentinel);
     for (int i = 0; i < threads; i++)
         CL_CHECK_RC(pthread_join(consumers[i], NULL));
-    struct bench_result r = {0, cl_now() - t0, cl_cpu_seconds() - cpu0};
+    struct bench_result r = {0, cl_now() - t0, cl_cpu_seconds() - cpu0,
+                             context_switches() - switches0};
     long n = b.per_producer * threads;
     r.rate = (double)atomic_load(&b.consumed) / r.wall_s;
     if (!cl_interrupted() &&
@@ -706,7 +723,7 @@ static int first_allowed_cpu(void)
 
 #define CSV_COLUMNS                                                                         \
     "mode,variant,round,items,capacity,poll_ms,workers,pinned,wall_s,cpu_s,polls,"          \
-    "peak_depth,rss_growth_kib,peak_payloads,latency_p50_ms,rate_per_s,finished,download_s"
+    "peak_depth,rss_growth_kib,peak_payloads,latency_p50_ms,rate_per_s,finished,download_s,switches"
 
 struct settings {
     const char *mode;
@@ -737,10 +754,10 @@ static void pipeline_row(const char *mode, const char *variant, long round, long
                          long capacity, const char *poll, const char *workers, bool pinned,
                          const struct pipeline_result *r)
 {
-    cl_csv_row("%s,%s,%ld,%ld,%ld,%s,%s,%d,%.6f,%.6f,%ld,%zu,%ld,%ld,%.3f,,%ld,%.6f", mode,
+    cl_csv_row("%s,%s,%ld,%ld,%ld,%s,%s,%d,%.6f,%.6f,%ld,%zu,%ld,%ld,%.3f,,%ld,%.6f,%ld", mode,
                variant, round, items, capacity, poll, workers, pinned, r->wall_s, r->cpu_s,
                r->polls, r->peak_depth, r->rss_growth_kib, r->peak_live_payloads,
-               r->latency_p50_ms, r->finished, r->download_s);
+               r->latency_p50_ms, r->finished, r->download_s, r->switches);
 }
 
 /* [p5] Polling at each --poll-ms against blocking, interleaved in rounds. */
@@ -895,10 +912,10 @@ static void run_throughput_mode(const struct settings *s)
                         return;
                     rate[pin][k][t][round - 1] = r.rate;
                     if (s->csv)
-                        cl_csv_row("throughput,%s,%ld,%ld,0,,%d:%d,%d,%.6f,%.6f,,,,,,%.0f,%ld,",
+                        cl_csv_row("throughput,%s,%ld,%ld,0,,%d:%d,%d,%.6f,%.6f,,,,,,%.0f,%ld,,%ld",
                                    k == BENCH_OURS ? "queue_h" : "gasyncqueue", round,
                                    s->bench_items, threads, threads, pin || s->pinned,
-                                   r.wall_s, r.cpu_s, r.rate, s->bench_items);
+                                   r.wall_s, r.cpu_s, r.rate, s->bench_items, r.switches);
                 }
         }
     if (s->csv || rounds < s->rounds)
