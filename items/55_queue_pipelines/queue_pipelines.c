@@ -236,16 +236,13 @@ static bool put_until_done(struct queue *q, struct item *it)
 static void *blocking_worker_main(void *arg)
 {
     struct blocking_worker *w = arg;
-    for (;;) {
+    while (!cl_interrupted()) {
         void *got;
         enum queue_status st = queue_get(w->in, &got, cl_now() + SLICE_S);
         if (st == QUEUE_CLOSED) /* [p4] closed and drained: this stage is done */
             break;
-        if (st == QUEUE_TIMEOUT) {
-            if (cl_interrupted())
-                break;
+        if (st == QUEUE_TIMEOUT)
             continue;
-        }
         struct item *it = got;
         do_stage(w->p, w->stage, it);
         /* Memory peaks while download runs ahead; reading it costs a file
@@ -359,7 +356,7 @@ static struct pipeline_result run_polling(struct pipeline *p, double poll_s)
         w[s] = (struct polling_worker){p, s, &lists[s], &lists[s + 1], poll_s, &stop, 0};
         CL_CHECK_RC(pthread_create(&tid[s], NULL, polling_worker_main, &w[s]));
     }
-    for (long i = 0; i < p->items; i++) {
+    for (long i = 0; i < p->items && !cl_interrupted(); i++) {
         items[i].born_s = cl_now();
         polling_list_put(&lists[0], &items[i]);
     }
@@ -412,7 +409,7 @@ static struct pipeline_result run_blocking(struct pipeline *p)
             w[k] = (struct blocking_worker){p, s, q[s], q[s + 1]};
             CL_CHECK_RC(pthread_create(&tid[k], NULL, blocking_worker_main, &w[k]));
         }
-    for (long i = 0; i < p->items; i++) {
+    for (long i = 0; i < p->items && !cl_interrupted(); i++) {
         items[i].born_s = cl_now();
         if (!put_until_done(q[0], &items[i]))
             break;
