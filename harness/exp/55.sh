@@ -15,7 +15,6 @@ else
     rounds=5 polls=10,1,0 sweep=100,300,1000,3000 bench_items=500000 py_rounds=3
 fi
 capacities=0,1,10,100
-largest=${sweep##*,} smallest=${sweep%%,*}
 goal=7000000 # the issue's goal: items/s, 1 producer and 1 consumer, pinned
 
 if measuring; then
@@ -75,12 +74,19 @@ cpu_ok=$(decide "$spin_x >= 2" "$spin_share >= 0.5" \
 polls_ok=$(verdict "$min_polls > 0 && $max_block_polls == 0")
 
 # ---- Explosion: the unbounded queue at the largest item count; every bound
+# (the item counts are read from the data, so judging needs no settings)
+largest=$(awk -F, "$H"' $c["items"] > m { m = $c["items"] } END { print m + 0 }' "$expl")
+smallest=$(awk -F, "$H"' m == "" || $c["items"] < m { m = $c["items"] } END { print m + 0 }' "$expl")
 depth_big=$(csv_value "$expl" peak_depth variant=unbounded items="$largest")
 depth_small=$(csv_value "$expl" peak_depth variant=unbounded items="$smallest")
 dl_share=$(awk -F, "$H"' $c["variant"] == "unbounded" && $c["items"] == n { printf "%.3g", $c["download_s"] / $c["wall_s"] }' n="$largest" "$expl")
 rss_big=$(csv_value "$expl" rss_growth_kib variant=unbounded items="$largest")
 rss_big_mib=$(calc "$rss_big / 1024")
-grow_ok=$(decide "$depth_big >= 0.5 * $largest" "$dl_share <= 0.25" \
+# Unbounded, the peak is about items x (1 - download's share of the run): with
+# the download done within 40% of the run, at least 60% should wait at once,
+# so below half means the queue did not grow; above 40%, a neighbour slowed
+# the fast stage to the slow one's pace and the run cannot tell.
+grow_ok=$(decide "$depth_big >= 0.5 * $largest" "$dl_share <= 0.4" \
     "the fast download took ${dl_share} of the run, so the slow stage kept up with it")
 bound_bad=$(awk -F, "$H"' $c["capacity"] > 0 && ($c["peak_depth"] > $c["capacity"] || $c["peak_payloads"] > 2 * $c["capacity"] + 3) { n++ } END { print n + 0 }' "$expl")
 bounded_rows=$(awk -F, "$H"' $c["capacity"] > 0 { n++ } END { print n + 0 }' "$expl")
@@ -115,8 +121,11 @@ rate_of() { stat "$thr" rate_per_s variant="$1" workers="$2" pinned="$3" | awk '
 rate_spread() { stat "$thr" rate_per_s variant="$1" workers="$2" pinned="$3" | awk '{ printf "%.3g M/s (%.3g-%.3g over %d rounds)", $1 / 1e6, $2 / 1e6, $3 / 1e6, $4 }'; }
 ours_11p=$(median "$thr" rate_per_s variant=queue_h workers=1:1 pinned=1)
 share_why="the pinned 1P/1C runs got only ${pinned_share} of their CPU (a neighbour shared it)"
-fast_ok=$(decide "${worst_ratio:-0} >= 1" "$pinned_share >= 0.8" "$share_why")
-goal_ok=$(decide "$ours_11p >= $goal" "$pinned_share >= 0.8" "$share_why")
+# The control: pinned to one CPU, a 1P/1C run keeps that CPU busy the whole
+# time (one of the two threads can always run), so CPU / wall is about 1 on
+# a quiet machine. Below 0.7, a neighbour took the CPU from these rounds.
+fast_ok=$(decide "${worst_ratio:-0} >= 1" "$pinned_share >= 0.7" "$share_why")
+goal_ok=$(decide "$ours_11p >= $goal" "$pinned_share >= 0.7" "$share_why")
 
 # ---- Charts
 # CPU burnt and polls per variant: bars with the spread over rounds, C and CPython.
@@ -305,7 +314,7 @@ waits on it. 1P/1C pinned: queue.h $(rate_spread queue_h 1:1 1), GAsyncQueue
 $(rate_spread gasyncqueue 1:1 1); unpinned: queue.h $(rate_spread queue_h 1:1 0),
 GAsyncQueue $(rate_spread gasyncqueue 1:1 0). The control: the pinned 1P/1C runs
 of both queues had their CPU to themselves for $(calc "100 * $pinned_share")% of their
-wall time (below 80%, a neighbour shared the CPU and both verdicts say inconclusive). **Verdicts: at least GAsyncQueue's rate, $fast_ok;
+wall time (below 70%, a neighbour shared the CPU and both verdicts say inconclusive). **Verdicts: at least GAsyncQueue's rate, $fast_ok;
 the 7 M/s goal, $goal_ok.**
 
 | queue | P/C | placement | M items/s | CPU / wall | context switches per 1000 items |
