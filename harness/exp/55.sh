@@ -10,7 +10,7 @@ set -eu
 prog="$BIN/55_queue_pipelines"
 cores=$(getconf _NPROCESSORS_ONLN)
 if [ "$QUICK" = 1 ]; then
-    rounds=3 polls=10,0 sweep=100,500 bench_items=100000 py_rounds=1
+    rounds=3 polls=10,0 sweep=100,300 bench_items=50000 py_rounds=1
 else
     rounds=5 polls=10,1,0 sweep=100,300,1000,3000 bench_items=500000 py_rounds=3
 fi
@@ -64,8 +64,8 @@ book_spread=$(spread "$RUN/55_cpu_ratio.csv" ratio poll_ms=10)
 spin_share=$(median "$RUN/55_spin_share.csv" share)
 cpu_spin=$(ms_of cpu_s polling 0) cpu_book=$(ms_of cpu_s polling 10) cpu_block=$(ms_of cpu_s blocking)
 wall_book=$(ms_of wall_s polling 10) wall_block=$(ms_of wall_s blocking)
-polls_book=$(median "$pipe" polls variant=polling poll_ms=10)
-polls_spin=$(median "$pipe" polls variant=polling poll_ms=0)
+polls_book=$(median "$pipe" polls variant=polling poll_ms=10 | awk '{ printf "%.0f", $1 }')
+polls_spin=$(median "$pipe" polls variant=polling poll_ms=0 | awk '{ printf "%.0f", $1 }')
 min_polls=$(awk -F, "$H"' $c["variant"] == "polling" { if (m == "" || $c["polls"] < m) m = $c["polls"] } END { print m + 0 }' "$pipe")
 max_block_polls=$(awk -F, "$H"' $c["variant"] == "blocking" && $c["polls"] > m { m = $c["polls"] } END { print m + 0 }' "$pipe")
 items=$(csv_value "$pipe" items variant=blocking)
@@ -243,10 +243,11 @@ $(for v in $(echo "$polls" | tr , ' ') blocking; do
     else sel="variant=polling poll_ms=$v" name=polling pm=$v; fi
     # shellcheck disable=SC2086
     printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$pm" \
-        "$(median "$pipe" polls $sel)" \
+        "$(median "$pipe" polls $sel | awk '{ printf "%.0f", $1 }')" \
         "$(stat "$pipe" cpu_s $sel | awk '{ printf "%.1f (%.1f-%.1f)", $1 * 1e3, $2 * 1e3, $3 * 1e3 }')" \
         "$(stat "$pipe" wall_s $sel | awk '{ printf "%.0f (%.0f-%.0f)", $1 * 1e3, $2 * 1e3, $3 * 1e3 }')" \
-        "$(median "$pipe" latency_p50_ms $sel)" "$(median "$pipe" switches $sel)"
+        "$(median "$pipe" latency_p50_ms $sel | awk '{ printf "%.1f", $1 }')" \
+        "$(median "$pipe" switches $sel | awk '{ printf "%.0f", $1 }')"
 done)
 EOT
     if [ -f "$RUN/55_python.csv" ]; then
