@@ -211,8 +211,9 @@ gnuplot -e "in='$RUN/55_throughput.dat'; out='$RUN/55_throughput'; caption='$CAP
 $items items go through three stages, download, resize and upload, one
 thread per stage. Each stage sleeps 0.1 ms per item (simulated I/O; the
 book's stages take no time). The home-made queue is a locked list whose get
-fails when it is empty, so the worker sleeps and tries again (\`polling\`,
-every $(echo "$polls" | sed 's/,\([^,]*\)$/ and \1/; s/,/, /g') ms, where 0 means no sleep at all, only a yield: a spin). The
+fails when it is empty, so the worker sleeps and tries again (\`polling\`;
+poll intervals of $(echo "$polls" | sed 's/,\([^,]*\)$/ and \1/; s/,/, /g') ms, 10 ms being the book's and 0 meaning no sleep
+at all, only a yield: a spin). The
 other pipeline uses the blocking queue of \`queue.h\` (\`blocking\`: a mutex
 and condition variables). Variants alternate in $rounds rounds; every figure is
 the median with the smallest and largest round. The machine has $cores cores.
@@ -224,8 +225,8 @@ shuts down cleanly.
 ![Item 55, CPU burnt](55_cpu.svg)
 
 **CPU:** the spinning pipeline burnt **${cpu_spin} ms** of CPU against
-**${cpu_block} ms** for the blocking one ($spin_spread). At the book's 10 ms poll
-the figure is **${cpu_book} ms** ($book_spread of blocking's): a worker
+**${cpu_block} ms** for the blocking one, $spin_spread as much. At the book's
+10 ms poll the figure is **${cpu_book} ms**, $book_spread blocking's: a worker
 that sleeps 10 ms between polls hardly burns anything, and it pays in time
 instead: the polling run took ${wall_book} ms against ${wall_block} ms, because an
 item can wait up to a whole poll at each stage. Shorter polls waste CPU,
