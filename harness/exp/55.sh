@@ -41,7 +41,8 @@ if measuring; then
     fi
 fi
 
-# col FILE: awk prelude that maps header names to column numbers (c["cpu_s"]).
+# H: an awk prelude that maps header names to column numbers, c["cpu_s"];
+# shellcheck disable=SC2016 # the $ signs are awk's
 H='NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }'
 pipe=$RUN/55_pipeline.csv expl=$RUN/55_explosion.csv thr=$RUN/55_throughput.csv
 
