@@ -1,0 +1,281 @@
+/* test_life.c - the Game of Life piece of items/56_game_of_life/life.h,
+ * linked directly. Every expected answer is worked out by hand (a blinker,
+ * a block, the book's glider) and written down as text. */
+#include "56_game_of_life/life.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* A grid from rows of text, '*' alive and '-' empty. */
+static struct life_grid *grid_of(int rows, const char *const text[])
+{
+    int cols = (int)strlen(text[0]);
+    struct life_grid *g = life_new(rows, cols);
+    cr_assert_not_null(g);
+    for (int y = 0; y < rows; y++) {
+        cr_assert_eq((int)strlen(text[y]), cols, "ragged test grid");
+        for (int x = 0; x < cols; x++)
+            life_set(g, y, x, text[y][x] == '*');
+    }
+    return g;
+}
+
+static void assert_grid(const struct life_grid *g, int rows, const char *const text[],
+                        const char *what)
+{
+    struct life_grid *want = grid_of(rows, text);
+    char got[1024] = "";
+    for (int y = 0; y < g->rows; y++) {
+        for (int x = 0; x < g->cols; x++)
+            strncat(got, life_get(g, y, x) ? "*" : "-", sizeof got - strlen(got) - 1);
+        strncat(got, "\n", sizeof got - strlen(got) - 1);
+    }
+    cr_assert(life_equal(g, want), "%s: got\n%s", what, got);
+    life_free(want);
+}
+
+static struct life_grid *step(const struct life_grid *cur)
+{
+    struct life_grid *next = life_new(cur->rows, cur->cols);
+    cr_assert_not_null(next);
+    cr_assert_eq(life_step_serial(cur, next, NULL, NULL, NULL), 0);
+    return next;
+}
+
+Test(life, new_grid_is_empty_and_sizes_are_checked, .timeout = 10)
+{
+    struct life_grid *g = life_new(3, 4);
+    cr_assert_not_null(g);
+    cr_assert_eq(g->rows, 3);
+    cr_assert_eq(g->cols, 4);
+    cr_assert_eq(life_population(g), 0);
+    life_free(g);
+
+    errno = 0;
+    cr_assert_null(life_new(0, 5));
+    cr_assert_eq(errno, EINVAL);
+    cr_assert_null(life_new(5, -1));
+    cr_assert_eq(errno, EINVAL);
+    errno = 0;
+    cr_assert_null(life_new(100000, 100000));
+    cr_assert_eq(errno, EOVERFLOW);
+    life_free(NULL);
+}
+
+Test(life, get_and_set_wrap_around, .timeout = 10)
+{
+    struct life_grid *g = life_new(5, 9);
+    life_set(g, -1, -1, true); /* the bottom-right corner */
+    cr_assert(life_get(g, 4, 8));
+    cr_assert(g->cells[4 * 9 + 8]);
+    cr_assert(life_get(g, 9, 17)); /* 9 % 5 = 4, 17 % 9 = 8 */
+    cr_assert(life_get(g, -6, -10));
+    cr_assert_not(life_get(g, 0, 0));
+    life_set(g, 5, 9, true); /* (0, 0) */
+    cr_assert(g->cells[0]);
+    cr_assert_eq(life_population(g), 2);
+    life_free(g);
+}
+
+Test(life, neighbour_counts_on_the_torus_edges, .timeout = 10)
+{
+    /* The four corners and (1,1) alive on the 5 x 9 torus:
+     *   *-------*
+     *   -*-------
+     *   ---------
+     *   ---------
+     *   *-------*
+     * (0,0) touches (4,8) (4,0) (0,8) across the edges and (1,1): 4.
+     * (4,8) touches (3,7) (3,8) (3,0) (4,7) (4,0) (0,7) (0,8) (0,0): 3 alive.
+     * (2,0) touches (1,8) (1,0) (1,1) (2,8) (2,1) (3,8) (3,0) (3,1): 1.
+     * (0,4) touches nothing alive: 0. (4,1): (3,0..2) (4,0) (4,2) (0,0..2): 2. */
+    const char *text[] = {"*-------*", "-*-------", "---------", "---------", "*-------*"};
+    struct life_grid *g = grid_of(5, text);
+    cr_assert_eq(life_count_neighbors(g, 0, 0), 4);
+    cr_assert_eq(life_count_neighbors(g, 4, 8), 3);
+    cr_assert_eq(life_count_neighbors(g, 0, 8), 3);
+    cr_assert_eq(life_count_neighbors(g, 2, 0), 1);
+    cr_assert_eq(life_count_neighbors(g, 0, 4), 0);
+    cr_assert_eq(life_count_neighbors(g, 4, 1), 2);
+    cr_assert_eq(life_count_neighbors(g, 1, 1), 1); /* (1,1) itself does not count */
+    life_free(g);
+
+    /* A full 3 x 3 torus: every cell has all eight others as neighbours. */
+    struct life_grid *full = life_new(3, 3);
+    memset(full->cells, 1, 9);
+    for (int y = 0; y < 3; y++)
+        for (int x = 0; x < 3; x++)
+            cr_assert_eq(life_count_neighbors(full, y, x), 8);
+    life_free(full);
+}
+
+Test(life, the_rules_for_all_18_pairs, .timeout = 10)
+{
+    /* alive: lives on with 2 or 3; empty: comes alive with exactly 3. */
+    const bool if_alive[9] = {false, false, true, true, false, false, false, false, false};
+    const bool if_empty[9] = {false, false, false, true, false, false, false, false, false};
+    for (int n = 0; n <= 8; n++) {
+        cr_assert_eq(life_next_state(true, n), if_alive[n], "alive with %d", n);
+        cr_assert_eq(life_next_state(false, n), if_empty[n], "empty with %d", n);
+    }
+}
+
+Test(life, a_blinker_flips_and_flips_back, .timeout = 10)
+{
+    const char *horizontal[] = {"-----", "-----", "-***-", "-----", "-----"};
+    const char *vertical[] = {"-----", "--*--", "--*--", "--*--", "-----"};
+    struct life_grid *g0 = grid_of(5, horizontal);
+    struct life_grid *g1 = step(g0);
+    assert_grid(g1, 5, vertical, "generation 1");
+    struct life_grid *g2 = step(g1);
+    assert_grid(g2, 5, horizontal, "generation 2");
+    life_free(g0);
+    life_free(g1);
+    life_free(g2);
+}
+
+Test(life, a_block_stays, .timeout = 10)
+{
+    /* Across the corner of the torus, to exercise the wrap too. */
+    const char *block[] = {"*---*", "-----", "-----", "*---*"};
+    struct life_grid *g = grid_of(4, block);
+    for (int gen = 1; gen <= 3; gen++) {
+        struct life_grid *next = step(g);
+        assert_grid(next, 4, block, "block");
+        life_free(g);
+        g = next;
+    }
+    life_free(g);
+}
+
+Test(life, the_book_glider_moves_one_down_one_right_in_4_generations, .timeout = 10)
+{
+    const char *gen0[] = {"---*-----", "----*----", "--***----", "---------", "---------"};
+    /* Worked out by hand from the rules: (0,3) and (2,2) have one neighbour
+     * and die; (1,2) and (3,3) have three and come alive. */
+    const char *gen1[] = {"---------", "--*-*----", "---**----", "---*-----", "---------"};
+    const char *gen4[] = {"---------", "----*----", "-----*---", "---***---", "---------"};
+    struct life_grid *g = life_book_grid();
+    cr_assert_not_null(g);
+    assert_grid(g, 5, gen0, "the book's grid");
+    for (int gen = 1; gen <= 4; gen++) {
+        struct life_grid *next = step(g);
+        life_free(g);
+        g = next;
+        if (gen == 1)
+            assert_grid(g, 5, gen1, "generation 1");
+    }
+    assert_grid(g, 5, gen4, "generation 4");
+    life_free(g);
+
+    /* life_reference does the same four steps. */
+    struct life_grid *start = life_book_grid();
+    struct life_grid *ref = life_reference(start, 4);
+    assert_grid(ref, 5, gen4, "life_reference");
+    life_free(ref);
+    life_free(start);
+}
+
+Test(life, game_logic_fails_for_the_failing_cell_only, .timeout = 10)
+{
+    struct life_io io = {.latency_s = 0, .fail_y = 2, .fail_x = 3};
+    bool next = false;
+    cr_assert_eq(life_game_logic(&io, 0, 0, false, 3, &next), 0);
+    cr_assert(next);
+    cr_assert_eq(life_game_logic(&io, 2, 4, true, 1, &next), 0);
+    cr_assert_not(next);
+    next = true;
+    cr_assert_eq(life_game_logic(&io, 2, 3, false, 0, &next), EIO);
+    cr_assert(next, "*next must be untouched on failure");
+    cr_assert_eq(life_game_logic(NULL, 2, 3, false, 3, &next), 0);
+
+    /* The serial step stops at the first failure and names the cell. */
+    struct life_grid *g = life_book_grid();
+    struct life_grid *n = life_new(5, 9);
+    int ey = -1, ex = -1;
+    cr_assert_eq(life_step_serial(g, n, &io, &ey, &ex), EIO);
+    cr_assert_eq(ey, 2);
+    cr_assert_eq(ex, 3);
+    io.fail_y = io.fail_x = -1;
+    cr_assert_eq(life_step_serial(g, n, &io, &ey, &ex), 0);
+    life_free(g);
+    life_free(n);
+}
+
+Test(life, game_logic_blocks_at_least_its_latency, .timeout = 10)
+{
+    /* A lower bound only: a sleep is never shorter (no upper bound asserted). */
+    struct life_io io = {.latency_s = 0.02, .fail_y = -1, .fail_x = -1};
+    struct timespec a, b;
+    bool next;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    cr_assert_eq(life_game_logic(&io, 0, 0, true, 2, &next), 0);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    double waited = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    cr_assert_geq(waited, 0.02, "waited %.4f s", waited);
+    cr_assert(next);
+}
+
+Test(life, seed_is_reproducible_and_copy_compares_equal, .timeout = 10)
+{
+    struct life_grid *a = life_new(20, 30), *b = life_new(20, 30), *c = life_new(20, 30);
+    life_seed(a, 7);
+    life_seed(b, 7);
+    life_seed(c, 8);
+    cr_assert(life_equal(a, b));
+    cr_assert_not(life_equal(a, c));
+    long pop = life_population(a);
+    cr_assert(pop > 600 / 8 && pop < 600 / 2, "population %ld of 600", pop);
+    cr_assert(life_copy(c, a));
+    cr_assert(life_equal(a, c));
+    struct life_grid *other = life_new(20, 31);
+    cr_assert_not(life_copy(other, a));
+    cr_assert_not(life_equal(a, other));
+    life_free(a);
+    life_free(b);
+    life_free(c);
+    life_free(other);
+}
+
+static char *print_to_string(struct life_grid *const *gens, int n, int width)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_not_null(f);
+    life_print_columns(f, gens, n, width);
+    fclose(f);
+    return buf;
+}
+
+Test(life, print_columns_side_by_side, .timeout = 10)
+{
+    const char *horizontal[] = {"---", "***", "---"};
+    const char *vertical[] = {"-*-", "-*-", "-*-"};
+    struct life_grid *gens[2] = {grid_of(3, horizontal), grid_of(3, vertical)};
+
+    char *wide = print_to_string(gens, 2, 80);
+    cr_assert_str_eq(wide, " 0  |  1\n"
+                           "--- | -*-\n"
+                           "*** | -*-\n"
+                           "--- | -*-\n");
+    free(wide);
+
+    /* 9 characters fit both (3 + 3 + 3); 8 do not: two bands. */
+    char *narrow = print_to_string(gens, 2, 8);
+    cr_assert_str_eq(narrow, " 0\n"
+                             "---\n"
+                             "***\n"
+                             "---\n"
+                             "\n"
+                             " 1\n"
+                             "-*-\n"
+                             "-*-\n"
+                             "-*-\n");
+    free(narrow);
+    life_free(gens[0]);
+    life_free(gens[1]);
+}
