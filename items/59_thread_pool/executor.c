@@ -108,8 +108,10 @@ static void *worker_main(void *arg)
         f->error = error;
         f->value = error == 0 ? value : NULL;
         f->done = true;
-        CL_CHECK_RC(pthread_cond_broadcast(&f->finished));
         CL_CHECK_RC(pthread_mutex_unlock(&f->mutex));
+        /* Woken after the unlock, the waiter does not find the mutex still
+         * held; the pool's hold keeps f alive until after the signal. */
+        CL_CHECK_RC(pthread_cond_broadcast(&f->finished));
         future_release(f); /* the pool's hold */
     }
     return NULL;
@@ -166,9 +168,10 @@ struct future *executor_submit(struct executor *ex, executor_task fn, void *arg)
         else
             ex->head = f;
         ex->tail = f;
-        CL_CHECK_RC(pthread_cond_signal(&ex->work_ready));
     }
     CL_CHECK_RC(pthread_mutex_unlock(&ex->mutex));
+    if (!refused) /* after the unlock, as above: the woken worker finds it free */
+        CL_CHECK_RC(pthread_cond_signal(&ex->work_ready));
     if (refused) {
         f->holders = 1;
         future_release(f);

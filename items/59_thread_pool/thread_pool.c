@@ -37,6 +37,7 @@
 
 #include <dirent.h>
 #include <glib.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,7 @@
 #define CSV_COLUMNS                                                                      \
     "variant,rows,cols,cells,io_ms,workers,generations,round,gen_s,peak_rss_kib,"       \
     "threads_peak"
-#define OVERHEAD_COLUMNS "variant,workers,tasks,round,per_task_us,pinned"
+#define OVERHEAD_COLUMNS "variant,mode,workers,tasks,round,per_task_us,pinned"
 
 #define WAIT_SLICE_S 0.1 /* the longest the main thread waits before looking at Ctrl-C */
 #define SIMULATION_ERROR_EXIT 3
@@ -167,13 +168,19 @@ static int empty_task(void *arg, void **result)
     return 0;
 }
 
-/* Submit `tasks` empty tasks, then wait for every result: seconds per task. */
-static double executor_cost_per_task(struct executor *pool, struct future **futures, int tasks)
+/* Two ways to use a pool: `batch` submits every task, then waits for every
+ * result (the fan-out and fan-in of a generation); `one` submits one task
+ * and waits for it before the next (a round trip: two thread wake-ups per
+ * task). Seconds per task. */
+static double executor_cost_per_task(struct executor *pool, struct future **futures, int tasks,
+                                     bool one_at_a_time)
 {
     double t0 = cl_now();
     for (int i = 0; i < tasks; i++)
         if ((futures[i] = executor_submit(pool, empty_task, NULL)) == NULL)
             cl_fail(__FILE__, __LINE__, "executor_submit", errno);
+        else if (one_at_a_time && future_result(futures[i], NULL, cl_now() + 60) != 0)
+            cl_die("an empty task did not finish within 60 s");
     for (int i = 0; i < tasks; i++) {
         if (future_result(futures[i], NULL, cl_now() + 60) != 0)
             cl_die("an empty task did not finish within 60 s");
@@ -183,11 +190,13 @@ static double executor_cost_per_task(struct executor *pool, struct future **futu
 }
 
 /* GThreadPool has no futures: each empty task counts itself done, and the
- * caller waits for the count, the least a caller can do to learn that
- * every task has run. */
+ * caller waits for the count, the least a caller can do to learn that its
+ * tasks have run. The count is guarded by a pthread mutex, not a GMutex,
+ * only so that ThreadSanitizer (which sees pthread calls, not GLib's own
+ * futex-based locks) can check it. */
 struct glib_batch {
-    GMutex mutex;
-    GCond all_done;
+    pthread_mutex_t mutex;
+    pthread_cond_t some_done;
     int finished;
 };
 
@@ -195,75 +204,99 @@ static void glib_empty_task(gpointer data, gpointer user_data)
 {
     (void)data;
     struct glib_batch *b = user_data;
-    g_mutex_lock(&b->mutex);
+    CL_CHECK_RC(pthread_mutex_lock(&b->mutex));
     b->finished++;
-    g_cond_signal(&b->all_done);
-    g_mutex_unlock(&b->mutex);
+    CL_CHECK_RC(pthread_cond_signal(&b->some_done));
+    CL_CHECK_RC(pthread_mutex_unlock(&b->mutex));
 }
 
-static double glib_cost_per_task(GThreadPool *pool, struct glib_batch *b, int tasks)
+static void glib_wait_for(struct glib_batch *b, int finished)
+{
+    CL_CHECK_RC(pthread_mutex_lock(&b->mutex));
+    while (b->finished < finished)
+        CL_CHECK_RC(pthread_cond_wait(&b->some_done, &b->mutex));
+    CL_CHECK_RC(pthread_mutex_unlock(&b->mutex));
+}
+
+static double glib_cost_per_task(GThreadPool *pool, struct glib_batch *b, int tasks,
+                                 bool one_at_a_time)
 {
     static char token; /* g_thread_pool_push refuses NULL data */
-    g_mutex_lock(&b->mutex);
+    CL_CHECK_RC(pthread_mutex_lock(&b->mutex));
     b->finished = 0;
-    g_mutex_unlock(&b->mutex);
+    CL_CHECK_RC(pthread_mutex_unlock(&b->mutex));
     double t0 = cl_now();
-    for (int i = 0; i < tasks; i++)
+    for (int i = 0; i < tasks; i++) {
         if (!g_thread_pool_push(pool, &token, NULL))
             cl_fail(__FILE__, __LINE__, "g_thread_pool_push", EAGAIN);
-    g_mutex_lock(&b->mutex);
-    while (b->finished < tasks)
-        g_cond_wait(&b->all_done, &b->mutex);
-    g_mutex_unlock(&b->mutex);
+        if (one_at_a_time)
+            glib_wait_for(b, i + 1);
+    }
+    glib_wait_for(b, tasks);
     return (cl_now() - t0) / tasks;
 }
 
-/* Both pools made once; then, round after round, one batch on each. */
+/* Both pools made once; then, round after round, each mode on each pool.
+ * A round trip costs far more than a task in a batch, so it runs a tenth as
+ * many tasks. */
 static void bench_overhead(int workers, int tasks, long rounds, bool csv, bool pinned)
 {
+    static const char *const modes[2] = {"batch", "one"};
     struct executor *pool = executor_new(workers);
     struct future **futures = calloc((size_t)tasks, sizeof *futures);
-    struct glib_batch batch;
-    g_mutex_init(&batch.mutex);
-    g_cond_init(&batch.all_done);
+    struct glib_batch batch = {.finished = 0};
+    CL_CHECK_RC(pthread_mutex_init(&batch.mutex, NULL));
+    CL_CHECK_RC(pthread_cond_init(&batch.some_done, NULL));
     GThreadPool *gpool = g_thread_pool_new(glib_empty_task, &batch, workers, TRUE, NULL);
     if (pool == NULL || futures == NULL || gpool == NULL)
         cl_fail(__FILE__, __LINE__, "making the pools", errno);
-    double *ours = calloc((size_t)rounds, sizeof *ours), *theirs = calloc((size_t)rounds, sizeof *theirs);
-    double *ratio = calloc((size_t)rounds, sizeof *ratio);
-    if (ours == NULL || theirs == NULL || ratio == NULL)
-        cl_fail(__FILE__, __LINE__, "calloc", errno);
+    double *cost[2][2]; /* [mode][0: executor, 1: GThreadPool], one per round */
+    for (int m = 0; m < 2; m++)
+        for (int k = 0; k < 2; k++)
+            if ((cost[m][k] = calloc((size_t)rounds, sizeof(double))) == NULL)
+                cl_fail(__FILE__, __LINE__, "calloc", errno);
     if (csv)
         cl_csv_header(OVERHEAD_COLUMNS);
     long done = 0;
-    for (; done < rounds && !cl_interrupted(); done++) {
-        ours[done] = executor_cost_per_task(pool, futures, tasks);
-        theirs[done] = glib_cost_per_task(gpool, &batch, tasks);
-        ratio[done] = ours[done] / theirs[done];
-        if (csv) {
-            cl_csv_row("executor,%d,%d,%ld,%.4f,%d", workers, tasks, done, ours[done] * 1e6, pinned);
-            cl_csv_row("gthreadpool,%d,%d,%ld,%.4f,%d", workers, tasks, done, theirs[done] * 1e6,
-                       pinned);
+    for (; done < rounds && !cl_interrupted(); done++)
+        for (int m = 0; m < 2; m++) {
+            int n = m == 0 ? tasks : (tasks + 9) / 10;
+            cost[m][0][done] = executor_cost_per_task(pool, futures, n, m == 1);
+            cost[m][1][done] = glib_cost_per_task(gpool, &batch, n, m == 1);
+            if (csv)
+                for (int k = 0; k < 2; k++)
+                    cl_csv_row("%s,%s,%d,%d,%ld,%.4f,%d", k == 0 ? "executor" : "gthreadpool",
+                               modes[m], workers, n, done, cost[m][k][done] * 1e6, pinned);
+        }
+    if (!csv && done > 0) {
+        printf("\ncost of one empty task, submit + result, %d workers, %s; median of %ld rounds "
+               "(smallest-largest), in us:\n",
+               workers, pinned ? "pinned to one CPU" : "unpinned", done);
+        printf("  %-28s %-22s %-22s %s\n", "mode", "executor (executor.h)", "GLib GThreadPool",
+               "executor / GThreadPool");
+        for (int m = 0; m < 2; m++) {
+            double ratio[100];
+            for (long r = 0; r < done; r++)
+                ratio[r] = cost[m][0][r] / cost[m][1][r];
+            struct cl_spread a = cl_spread_of(cost[m][0], (size_t)done);
+            struct cl_spread b = cl_spread_of(cost[m][1], (size_t)done);
+            struct cl_spread q = cl_spread_of(ratio, (size_t)done);
+            char ca[32], cb[32];
+            snprintf(ca, sizeof ca, "%.2f (%.2f-%.2f)", a.median * 1e6, a.lo * 1e6, a.hi * 1e6);
+            snprintf(cb, sizeof cb, "%.2f (%.2f-%.2f)", b.median * 1e6, b.lo * 1e6, b.hi * 1e6);
+            printf("  %-28s %-22s %-22s %.2fx (%.2f-%.2fx)\n",
+                   m == 0 ? "batch (submit all, wait all)" : "one at a time (round trip)", ca,
+                   cb, q.median, q.lo, q.hi);
         }
     }
-    if (!csv && done > 0) {
-        struct cl_spread a = cl_spread_of(ours, (size_t)done), b = cl_spread_of(theirs, (size_t)done);
-        struct cl_spread q = cl_spread_of(ratio, (size_t)done);
-        printf("\ncost of one empty task, submit + result, %d workers, batches of %d, %s; "
-               "median of %ld rounds (smallest-largest):\n",
-               workers, tasks, pinned ? "pinned to one CPU" : "unpinned", done);
-        printf("  executor (executor.h)   %6.2f us (%.2f-%.2f)\n", a.median * 1e6, a.lo * 1e6, a.hi * 1e6);
-        printf("  GLib GThreadPool        %6.2f us (%.2f-%.2f)\n", b.median * 1e6, b.lo * 1e6, b.hi * 1e6);
-        printf("  executor / GThreadPool  %6.2fx (%.2f-%.2fx)\n", q.median, q.lo, q.hi);
-    }
     g_thread_pool_free(gpool, FALSE, TRUE);
-    g_cond_clear(&batch.all_done);
-    g_mutex_clear(&batch.mutex);
+    CL_CHECK_RC(pthread_cond_destroy(&batch.some_done));
+    CL_CHECK_RC(pthread_mutex_destroy(&batch.mutex));
     executor_shutdown(pool);
     free(futures);
-    free(ours);
-    free(theirs);
-    free(ratio);
+    for (int m = 0; m < 2; m++)
+        for (int k = 0; k < 2; k++)
+            free(cost[m][k]);
 }
 
 /* ---- Plumbing: checks, settings, rounds, the story --------------------------- */
