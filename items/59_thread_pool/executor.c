@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -29,12 +30,15 @@ struct future {
     void *arg;
     struct future *next; /* the pool's list, while queued */
 
+    /* 2 at submit (caller and pool); freed at 0. Atomic, not under the
+     * mutex: a worker letting go must not make the woken waiter wait. */
+    atomic_int holders;
+
     pthread_mutex_t mutex; /* guards everything below */
     pthread_cond_t finished;
     bool done;
     int error;   /* the task's return value, once done */
     void *value; /* what it stored in *result, once done */
-    int holders; /* 2 at submit (caller and pool); freed at 0 */
 };
 
 struct executor {
@@ -70,10 +74,7 @@ static struct timespec deadline_timespec(double deadline)
 
 static void future_release(struct future *f)
 {
-    CL_CHECK_RC(pthread_mutex_lock(&f->mutex));
-    int left = --f->holders;
-    CL_CHECK_RC(pthread_mutex_unlock(&f->mutex));
-    if (left > 0)
+    if (atomic_fetch_sub(&f->holders, 1) > 1)
         return;
     CL_CHECK_RC(pthread_cond_destroy(&f->finished));
     CL_CHECK_RC(pthread_mutex_destroy(&f->mutex));
@@ -156,7 +157,7 @@ struct future *executor_submit(struct executor *ex, executor_task fn, void *arg)
     }
     f->fn = fn;
     f->arg = arg;
-    f->holders = 2;
+    atomic_init(&f->holders, 2);
     CL_CHECK_RC(pthread_mutex_init(&f->mutex, NULL));
     init_monotonic_cond(&f->finished);
 
@@ -173,7 +174,7 @@ struct future *executor_submit(struct executor *ex, executor_task fn, void *arg)
     if (!refused) /* after the unlock, as above: the woken worker finds it free */
         CL_CHECK_RC(pthread_cond_signal(&ex->work_ready));
     if (refused) {
-        f->holders = 1;
+        atomic_store(&f->holders, 1);
         future_release(f);
         errno = EINVAL;
         return NULL;
