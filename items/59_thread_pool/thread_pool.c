@@ -237,8 +237,8 @@ static double glib_cost_per_task(GThreadPool *pool, struct glib_batch *b, int ta
 }
 
 /* Both pools made once; then, round after round, each mode on each pool.
- * A round trip costs far more than a task in a batch, so it runs a tenth as
- * many tasks. */
+ * A round trip costs far more than a task in a batch, so it runs a fiftieth
+ * as many tasks. */
 static void bench_overhead(int workers, int tasks, long rounds, bool csv, bool pinned)
 {
     static const char *const modes[2] = {"batch", "one"};
@@ -260,7 +260,7 @@ static void bench_overhead(int workers, int tasks, long rounds, bool csv, bool p
     long done = 0;
     for (; done < rounds && !cl_interrupted(); done++)
         for (int m = 0; m < 2; m++) {
-            int n = m == 0 ? tasks : (tasks + 9) / 10;
+            int n = m == 0 ? tasks : (tasks + 49) / 50;
             cost[m][0][done] = executor_cost_per_task(pool, futures, n, m == 1);
             cost[m][1][done] = glib_cost_per_task(gpool, &batch, n, m == 1);
             if (csv)
@@ -456,7 +456,7 @@ int main(int argc, char **argv)
 {
     struct settings s = {.rows = {2, {5, 10}}, .cols = {2, {9, 10}},
                          .workers = {4, {1, 2, 10, 50}}, .generations = 2, .rounds = 5,
-                         .tasks = 20000, .io_ms = 0.5, .bench = "life"};
+                         .tasks = 100000, .io_ms = 0.5, .bench = "life"};
     struct cl_opt opts[] = {
         {"rows", CL_OPT_LIST, &s.rows, "grid rows, one per grid to time", 1, 100000},
         {"cols", CL_OPT_LIST, &s.cols, "grid columns, paired with --rows", 1, 100000},
@@ -526,7 +526,7 @@ int main(int argc, char **argv)
     int n = cl_interrupted() ? 0 : run_rounds(&s, starts, nsizes, samples, &failure);
     if (!s.csv && !cl_interrupted() && failure.error == 0) {
         print_table(&s, starts, samples, n);
-        bench_overhead(2, 5000, 3, false, s.pin);
+        bench_overhead(2, 20000, 3, false, s.pin);
     }
     free(samples);
     for (int i = 0; i < nsizes; i++)
