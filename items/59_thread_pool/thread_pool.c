@@ -168,6 +168,13 @@ static int empty_task(void *arg, void **result)
     return 0;
 }
 
+/* Ctrl-C, looked at every 1024 tasks: a batch stops growing and the tasks
+ * already given are waited for. */
+static bool stop_now(int tasks_so_far)
+{
+    return tasks_so_far % 1024 == 1023 && cl_interrupted();
+}
+
 /* Two ways to use a pool: `batch` submits every task, then waits for every
  * result (the fan-out and fan-in of a generation); `one` submits one task
  * and waits for it before the next (a round trip: two thread wake-ups per
@@ -176,12 +183,13 @@ static double executor_cost_per_task(struct executor *pool, struct future **futu
                                      bool one_at_a_time)
 {
     double t0 = cl_now();
-    for (int i = 0; i < tasks; i++)
-        if ((futures[i] = executor_submit(pool, empty_task, NULL)) == NULL)
+    int submitted = 0;
+    for (; submitted < tasks && !stop_now(submitted); submitted++)
+        if ((futures[submitted] = executor_submit(pool, empty_task, NULL)) == NULL)
             cl_fail(__FILE__, __LINE__, "executor_submit", errno);
-        else if (one_at_a_time && future_result(futures[i], NULL, cl_now() + 60) != 0)
+        else if (one_at_a_time && future_result(futures[submitted], NULL, cl_now() + 60) != 0)
             cl_die("an empty task did not finish within 60 s");
-    for (int i = 0; i < tasks; i++) {
+    for (int i = 0; i < submitted; i++) {
         if (future_result(futures[i], NULL, cl_now() + 60) != 0)
             cl_die("an empty task did not finish within 60 s");
         future_free(futures[i]);
@@ -226,13 +234,14 @@ static double glib_cost_per_task(GThreadPool *pool, struct glib_batch *b, int ta
     b->finished = 0;
     CL_CHECK_RC(pthread_mutex_unlock(&b->mutex));
     double t0 = cl_now();
-    for (int i = 0; i < tasks; i++) {
+    int pushed = 0;
+    for (; pushed < tasks && !stop_now(pushed); pushed++) {
         if (!g_thread_pool_push(pool, &token, NULL))
             cl_fail(__FILE__, __LINE__, "g_thread_pool_push", EAGAIN);
         if (one_at_a_time)
-            glib_wait_for(b, i + 1);
+            glib_wait_for(b, pushed + 1);
     }
-    glib_wait_for(b, tasks);
+    glib_wait_for(b, pushed);
     return (cl_now() - t0) / tasks;
 }
 
