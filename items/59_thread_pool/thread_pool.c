@@ -454,8 +454,10 @@ static void print_table(const struct settings *s, struct life_grid **starts,
         char grid[32], span[64];
         snprintf(grid, sizeof grid, "%d x %d", g->rows, g->cols);
         snprintf(span, sizeof span, "%.4f (%.4f-%.4f)", t.median, t.lo, t.hi);
-        printf("%9s %11d  %-25s %-22.4f %.2f\n", grid, m->workers, span, predicted,
-               predicted > 0 ? t.median / predicted : 0.0);
+        char ratio[16] = "(no I/O)";
+        if (predicted > 0)
+            snprintf(ratio, sizeof ratio, "%.2f", t.median / predicted);
+        printf("%9s %11d  %-25s %-22.4f %s\n", grid, m->workers, span, predicted, ratio);
     }
     printf("\nthe claim: max_workers caps how many cells wait at once, so a generation takes\n"
            "about cells / max_workers latencies, and no more workers than cells help.\n");
