@@ -29,7 +29,13 @@
  *   ...
  *   future_result for cell (2, 3) gave the task's error:
  *     simulation error at (2, 3): Input/output error
- *   ...
+ *        grid max_workers  per generation (s)        ceil(cells/workers) x  measured /
+ *     10 x 10           1  0.0594 (0.0575-0.0618)    0.0500                 1.19
+ *     10 x 10          10  0.0062 (0.0061-0.0064)    0.0050                 1.23
+ *   cost of one empty task, submit + result, 2 workers, unpinned; ... in us:
+ *     mode                         executor (executor.h)  GLib GThreadPool   executor / GThreadPool
+ *     batch (submit all, wait all) 0.58 (0.34-0.61)       0.93 (0.85-1.00)   0.58x (0.37-0.73x)
+ *     one at a time (round trip)   5.37 (5.17-5.68)       10.00 (9.96-12.53) 0.52x (0.45-0.54x)
  */
 #include "56_game_of_life/life.h"
 #include "59_thread_pool/executor.h"
