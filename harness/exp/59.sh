@@ -117,10 +117,14 @@ awk -F, 'NR > 1 { c[$1, $2, $7, $5] = $6; k[$2 "," $7 "," $5] = 1 }
 ratio_of() { median "$RUN/59_overhead_ratios.csv" ratio mode="$1" pinned="$2"; }
 glib_spread() { stat "$RUN/59_overhead_ratios.csv" glib_us mode="$1" pinned="$2" | awk '{ printf "%.3g", $3 / $2 }'; }
 rb0=$(ratio_of batch 0) ro0=$(ratio_of one 0) rb1=$(ratio_of batch 1) ro1=$(ratio_of one 1)
-worst_spread=$(printf '%s\n' "$(glib_spread batch 0)" "$(glib_spread one 0)" "$(glib_spread batch 1)" "$(glib_spread one 1)" | sort -g | tail -n 1)
+# The control: pinned to one CPU, where the placement cannot change, only a
+# neighbour can move GThreadPool's own cost from round to round. (Unpinned,
+# a batch's cost is bimodal by nature: it depends on whether the workers
+# keep up with the submitter or go to sleep, so it is no control.)
+worst_spread=$(printf '%s\n' "$(glib_spread batch 1)" "$(glib_spread one 1)" | sort -g | tail -n 1)
 us() { median "$RUN/59_overhead.csv" per_task_us variant="$1" mode="$2" pinned="$3"; }
-overhead_v=$(decide "$rb0 <= 1.1 && $ro0 <= 1.1 && $rb1 <= 1.1 && $ro1 <= 1.1" "$worst_spread <= 3" \
-    "GThreadPool's own cost varied ${worst_spread}x between rounds")
+overhead_v=$(decide "$rb0 <= 1.1 && $ro0 <= 1.1 && $rb1 <= 1.1 && $ro1 <= 1.1" "$worst_spread <= 2" \
+    "pinned to one CPU, GThreadPool's own cost varied ${worst_spread}x between rounds")
 
 py_note="CPython was not available on this machine, so only the C model was run."
 py_speedup=""
@@ -237,8 +241,11 @@ round by round; median over $rounds rounds, in microseconds:
 | one at a time | pinned to CPU 0 | $(us executor one 1) | $(us gthreadpool one 1) | $(calc "$ro1")x |
 
 The goal was no more than GThreadPool's cost per task (within 10%), in every
-row. Control: GThreadPool's own cost varied at most ${worst_spread}x between
-rounds. **Verdict: $overhead_v.** A round trip costs two thread wake-ups;
+row. Control: pinned to one CPU, where only a neighbour can move it,
+GThreadPool's own cost varied at most ${worst_spread}x between rounds (2x
+allowed). Unpinned, a batch's cost is bimodal by nature (the workers either
+keep up with the submitter or fall asleep and are woken), so the unpinned
+rows show a wider spread without the machine being busy. **Verdict: $overhead_v.** A round trip costs two thread wake-ups;
 where they land (the same CPU or the other one) moves it more than either
 pool's own code does.
 
