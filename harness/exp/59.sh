@@ -15,7 +15,7 @@ if [ "$QUICK" = 1 ]; then
     four_sizes="5x9 10x10 20x20" serial_upto=100
 else
     rounds=5 side=12 workers=1,2,5,10,20,50,144 pool_rows=5,10,20,30 pool_cols=9,10,20,30
-    tasks=100000 pyrounds=3
+    tasks=100000 pyrounds=2
     four_sizes="5x9 10x10 20x20 40x40 100x100" serial_upto=400
 fi
 lat=$(calc "$io_ms / 1000")
