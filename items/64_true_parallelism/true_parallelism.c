@@ -38,6 +38,7 @@
  * ship_s: worker-seconds spent serialising and shipping, not computing.
  */
 #include "53_threads_gil/gil.h"
+#include "59_thread_pool/executor.h"
 #include "clab.h"
 
 #include <poll.h>
@@ -100,121 +101,83 @@ static void *checked_calloc(size_t n, size_t size)
     return p;
 }
 
-/* ---- [p2] The thread pool: ThreadPoolExecutor -------------------------------- */
+/* ---- [p2] The thread pool: ThreadPoolExecutor, item 59's executor ------------- */
 
-/* The queue: tasks are numbered, task k is pairs [k*batch, (k+1)*batch), so
- * the queue holds the numbers taken..submitted-1. Threads share the pairs and
- * the results array: nothing is copied, each task writes its own slots. */
-struct thread_pool {
+/* One pool.submit(gcd, ...): a batch of pairs, each result written to its own
+ * slot. Threads share the pairs and the results array: nothing is copied. */
+struct gcd_task {
     struct gil *gil;
     const struct pair *pairs;
     uint32_t *results;
-    size_t npairs, batch;
-
-    pthread_mutex_t mutex; /* guards the three fields below */
-    pthread_cond_t work_ready;
-    size_t submitted, taken;
-    bool shutting_down;
-};
-
-struct pool_thread {
-    struct thread_pool *pool;
-    pthread_t id;
+    size_t first, end;
     double compute_s;
 };
 
-/* queue.get(): the next task, or false once the pool is shut down and empty.
- * A thread about to wait puts the GIL down first, as CPython's queue does; a
- * thread that finds work waiting takes it without letting go. The GIL is
- * never waited for while the queue's mutex is held, so the two cannot
- * deadlock. */
-static bool next_task(struct thread_pool *pool, size_t *task)
+/* What a pool thread runs. A Python thread holds the GIL while it runs Python
+ * code and puts it down while it waits for its next task, so the task takes
+ * the lock for its batch and lets go at the end. */
+static int run_gcd_task(void *arg, void **result)
 {
-    bool blocked = false;
-    CL_CHECK_RC(pthread_mutex_lock(&pool->mutex));
-    if (pool->taken == pool->submitted && !pool->shutting_down) {
-        CL_CHECK_RC(pthread_mutex_unlock(&pool->mutex));
-        gil_blocking_begin(pool->gil);
-        blocked = true;
-        CL_CHECK_RC(pthread_mutex_lock(&pool->mutex));
-        while (pool->taken == pool->submitted && !pool->shutting_down)
-            CL_CHECK_RC(pthread_cond_wait(&pool->work_ready, &pool->mutex));
-    }
-    bool got = pool->taken < pool->submitted;
-    if (got)
-        *task = pool->taken++;
-    CL_CHECK_RC(pthread_mutex_unlock(&pool->mutex));
-    if (blocked)
-        gil_blocking_end(pool->gil);
-    return got;
-}
-
-static void *pool_thread_main(void *arg)
-{
-    struct pool_thread *self = arg;
-    struct thread_pool *pool = self->pool;
-    gil_acquire(pool->gil); /* a new Python thread must take the GIL to run */
-    size_t task = 0;
-    while (next_task(pool, &task)) {
-        size_t first = task * pool->batch;
-        size_t end = first + pool->batch < pool->npairs ? first + pool->batch : pool->npairs;
-        double t0 = cl_now();
-        for (size_t i = first; i < end && !cl_interrupted(); i++)
-            pool->results[i] = gcd_by_counting_down(pool->gil, pool->pairs[i]);
-        self->compute_s += cl_now() - t0;
-    }
-    gil_release(pool->gil);
-    return NULL;
-}
-
-static void submit_task(struct thread_pool *pool)
-{
-    CL_CHECK_RC(pthread_mutex_lock(&pool->mutex));
-    pool->submitted++;
-    CL_CHECK_RC(pthread_cond_signal(&pool->work_ready));
-    CL_CHECK_RC(pthread_mutex_unlock(&pool->mutex));
+    struct gcd_task *task = arg;
+    (void)result;
+    gil_acquire(task->gil);
+    double t0 = cl_now();
+    for (size_t i = task->first; i < task->end && !cl_interrupted(); i++)
+        task->results[i] = gcd_by_counting_down(task->gil, task->pairs[i]);
+    task->compute_s = cl_now() - t0;
+    gil_release(task->gil);
+    return 0;
 }
 
 /* with ThreadPoolExecutor(workers) as pool: results = pool.map(gcd, pairs)
- * The main thread only hands out work and waits; in CPython it would do both
- * with the GIL put down, so here it never takes it. */
+ * Python's map submits every call at once; here at most `window` tasks are
+ * out at a time, so a run of millions of pairs needs no million futures. The
+ * main thread only submits and waits; in CPython it would do both with the
+ * GIL put down, so here it never takes it. */
 static struct measurement run_thread_pool(const struct pair *pairs, size_t npairs,
                                           uint32_t *results, long workers, size_t batch,
                                           enum gil_policy policy)
 {
     struct gil gil;
     gil_init(&gil, policy, 0, 0);
-    struct thread_pool pool = {.gil = &gil, .pairs = pairs, .results = results,
-                               .npairs = npairs, .batch = batch};
-    CL_CHECK_RC(pthread_mutex_init(&pool.mutex, NULL));
-    CL_CHECK_RC(pthread_cond_init(&pool.work_ready, NULL));
-    struct pool_thread *threads = checked_calloc((size_t)workers, sizeof *threads);
+    size_t ntasks = (npairs + batch - 1) / batch;
+    size_t window = 4 * (size_t)workers;
+    struct gcd_task *tasks = checked_calloc(window, sizeof *tasks);
+    struct future **futures = checked_calloc(window, sizeof *futures);
+    struct measurement m = {0};
 
     double cpu0 = cpu_with_children(), t0 = cl_now();
-    for (long i = 0; i < workers; i++) {
-        threads[i].pool = &pool;
-        CL_CHECK_RC(pthread_create(&threads[i].id, NULL, pool_thread_main, &threads[i]));
+    struct executor *pool = executor_new((int)workers);
+    if (pool == NULL)
+        cl_fail(__FILE__, __LINE__, "executor_new", errno);
+    size_t submitted = 0, finished = 0;
+    while (finished < ntasks) {
+        while (submitted < ntasks && submitted - finished < window && !cl_interrupted()) {
+            size_t first = submitted * batch, slot = submitted % window;
+            tasks[slot] = (struct gcd_task){.gil = &gil, .pairs = pairs, .results = results,
+                                            .first = first,
+                                            .end = first + batch < npairs ? first + batch
+                                                                          : npairs};
+            futures[slot] = executor_submit(pool, run_gcd_task, &tasks[slot]);
+            if (futures[slot] == NULL)
+                cl_fail(__FILE__, __LINE__, "executor_submit", errno);
+            submitted++;
+        }
+        if (finished == submitted)
+            break; /* interrupted: nothing more was submitted */
+        size_t slot = finished % window;
+        CL_CHECK_RC(future_result(futures[slot], NULL, EXECUTOR_FOREVER));
+        future_free(futures[slot]);
+        m.compute_s += tasks[slot].compute_s;
+        finished++;
     }
-    size_t tasks = (npairs + batch - 1) / batch;
-    for (size_t k = 0; k < tasks && !cl_interrupted(); k++)
-        submit_task(&pool);
-    /* shutdown(wait=True): no more work; wake the idle threads so they see it. */
-    CL_CHECK_RC(pthread_mutex_lock(&pool.mutex));
-    pool.shutting_down = true;
-    CL_CHECK_RC(pthread_cond_broadcast(&pool.work_ready));
-    CL_CHECK_RC(pthread_mutex_unlock(&pool.mutex));
-    struct measurement m = {0};
-    for (long i = 0; i < workers; i++) {
-        CL_CHECK_RC(pthread_join(threads[i].id, NULL));
-        m.compute_s += threads[i].compute_s;
-    }
+    executor_shutdown(pool); /* shutdown(wait=True): joins every thread */
     m.wall_s = cl_now() - t0;
     m.cpu_s = cpu_with_children() - cpu0;
     m.gil = gil_get_stats(&gil);
 
-    free(threads);
-    CL_CHECK_RC(pthread_cond_destroy(&pool.work_ready));
-    CL_CHECK_RC(pthread_mutex_destroy(&pool.mutex));
+    free(futures);
+    free(tasks);
     gil_destroy(&gil);
     return m;
 }
