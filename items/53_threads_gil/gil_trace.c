@@ -16,7 +16,7 @@ void gil_trace_init(struct gil_trace *t, long capacity)
     t->capacity = capacity;
     atomic_init(&t->used, 0);
     t->start = cl_now();
-    t->end = t->start;
+    t->end = -1; /* not stopped yet */
 }
 
 void gil_trace_destroy(struct gil_trace *t)
@@ -83,11 +83,14 @@ static void thread_intervals(const struct gil_trace *t, long first, int index,
     pthread_t me = t->events[first].thread;
     const char *label = NULL;
     enum gil_trace_state state = GIL_STATE_GONE;
-    double since = 0;
+    double since = 0, last = 0;
     for (long i = first; i < events_kept(t); i++) {
         const struct gil_trace_event *e = &t->events[i];
         if (!pthread_equal(e->thread, me))
             continue;
+        if (t->end >= 0 && e->t > t->end)
+            break; /* after gil_trace_stop: not part of the timeline */
+        last = e->t;
         if (e->move == GIL_TRACE_NAME && !label)
             label = e->label;
         enum gil_trace_state next = state_after(e->move, state);
@@ -98,8 +101,9 @@ static void thread_intervals(const struct gil_trace *t, long first, int index,
         state = next;
         since = e->t;
     }
-    if (state != GIL_STATE_GONE && t->end > since)
-        fn(arg, index, label, state, since, t->end);
+    double end = t->end >= 0 ? t->end : last;
+    if (state != GIL_STATE_GONE && end > since)
+        fn(arg, index, label, state, since, end);
 }
 
 #define GIL_TRACE_MAX_THREADS 64

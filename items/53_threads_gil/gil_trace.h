@@ -46,14 +46,15 @@ struct gil_trace {
     struct gil_trace_event *events;
     long capacity;
     atomic_long used;      /* may run past capacity: those moves are lost (counted) */
-    double start, end;     /* cl_now() at init and at gil_trace_stop */
+    double start;          /* cl_now() at gil_trace_init */
+    double end;            /* seconds from start to gil_trace_stop; -1 before */
 };
 
 /* capacity: events kept; later ones are counted in gil_trace_lost. */
 void gil_trace_init(struct gil_trace *t, long capacity);
 void gil_trace_destroy(struct gil_trace *t);
 void gil_trace_record(struct gil_trace *t, enum gil_trace_move move, const char *label);
-void gil_trace_stop(struct gil_trace *t);     /* the timeline ends now */
+void gil_trace_stop(struct gil_trace *t); /* the timeline ends now: later moves are left out */
 long gil_trace_lost(const struct gil_trace *t);
 
 const char *gil_trace_state_name(enum gil_trace_state state);
