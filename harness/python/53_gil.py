@@ -154,15 +154,17 @@ def convoy_variant(echo_us, trips, busy, limit_s):
         finally:
             os._exit(0)
     theirs.close()
-    stop = threading.Event()
+    stop, running = threading.Event(), threading.Event()
 
     def hog():
+        running.set()
         while not stop.is_set():
             count_divisors(20000)
 
     hog_thread = threading.Thread(target=hog)
-    if busy:
+    if busy:  # the I/O thread starts once the CPU-bound one is running
         hog_thread.start()
+        running.wait()
     try:
         times = round_trips(ours, trips, now() + limit_s)
     finally:

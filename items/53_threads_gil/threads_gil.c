@@ -339,7 +339,7 @@ struct convoy {
     double echo_delay_s; /* the far end's think time (a network round trip) */
     double deadline;
     double *rtt_us;
-    atomic_bool io_finished, hog_stop;
+    atomic_bool io_finished, hog_stop, hog_holding;
 };
 
 /* The far end: a server outside the interpreter, so it never takes the lock.
@@ -384,6 +384,7 @@ static void *hog_thread(void *arg)
 {
     struct convoy *c = arg;
     gil_acquire(c->g);
+    atomic_store(&c->hog_holding, true);
     while (!should_stop(&c->hog_stop))
         divisors_by_trial(c->g, 1u << 20, &c->hog_stop);
     gil_release(c->g);
@@ -397,14 +398,25 @@ struct trips {
     struct gil_stats stats;
 };
 
-/* Starts the echo server, the client and (busy) the hog; stops the hog once
- * the client is done or its time is up, and joins everything. */
-static void convoy_threads(struct convoy *c, bool busy)
+/* The client starts once the CPU-bound thread is running: it finds the lock
+ * taken, as an I/O thread in a busy interpreter does. */
+static void wait_for_hog(struct convoy *c)
+{
+    while (!atomic_load(&c->hog_holding) && !cl_interrupted())
+        cl_sleep(0.0001);
+}
+
+/* Starts the echo server, (busy) the hog and then the client; stops the hog
+ * once the client is done or its time is up, and joins everything. */
+static void convoy_threads(struct convoy *c, bool busy, double allowed_s)
 {
     pthread_t echo, client, hog;
     CL_CHECK_RC(pthread_create(&echo, NULL, echo_thread, c));
-    if (busy)
+    if (busy) {
         CL_CHECK_RC(pthread_create(&hog, NULL, hog_thread, c));
+        wait_for_hog(c);
+    }
+    c->deadline = cl_now() + allowed_s;
     CL_CHECK_RC(pthread_create(&client, NULL, client_thread, c));
     /* The client may hardly ever win the lock back (old policy, long check
      * interval; new policy, an interval longer than the deadline); then only
@@ -426,13 +438,14 @@ static struct trips convoy_once(const struct settings *s, struct gil *g, long ec
     int fds[2];
     CL_CHECK_SYS(socketpair(AF_UNIX, SOCK_STREAM, 0, fds));
     struct convoy c = {.g = g, .client_fd = fds[0], .server_fd = fds[1], .trips = s->trips,
-                       .echo_delay_s = echo_us / 1e6, .deadline = cl_now() + s->convoy_s};
+                       .echo_delay_s = echo_us / 1e6};
     c.rtt_us = calloc((size_t)s->trips, sizeof *c.rtt_us);
     if (!c.rtt_us)
         cl_fail(__FILE__, __LINE__, "calloc", errno);
     atomic_init(&c.io_finished, false);
     atomic_init(&c.hog_stop, false);
-    convoy_threads(&c, busy);
+    atomic_init(&c.hog_holding, false);
+    convoy_threads(&c, busy, s->convoy_s);
     struct trips r = {c.done, NAN, NAN, gil_get_stats(g)};
     if (c.done > 0) {
         r.p50_us = cl_percentile(c.rtt_us, (size_t)c.done, 50);
@@ -515,17 +528,20 @@ static void timeline_convoy(struct gil *g, long trace_ms, long echo_us)
     CL_CHECK_SYS(socketpair(AF_UNIX, SOCK_STREAM, 0, fds));
     long most_trips = 100000;
     struct convoy c = {.g = g, .client_fd = fds[0], .server_fd = fds[1], .trips = most_trips,
-                       .echo_delay_s = echo_us / 1e6, .deadline = cl_now() + trace_ms / 1000.0};
+                       .echo_delay_s = echo_us / 1e6};
     c.rtt_us = calloc((size_t)most_trips, sizeof *c.rtt_us);
     if (!c.rtt_us)
         cl_fail(__FILE__, __LINE__, "calloc", errno);
     atomic_init(&c.io_finished, false);
     atomic_init(&c.hog_stop, false);
+    atomic_init(&c.hog_holding, false);
     struct scene_thread t[2] = {{g, "I/O thread", &c.hog_stop, client_thread, &c},
                                 {g, "CPU thread", &c.hog_stop, hog_thread, &c}};
     pthread_t echo, tids[2];
     CL_CHECK_RC(pthread_create(&echo, NULL, echo_thread, &c));
     CL_CHECK_RC(pthread_create(&tids[1], NULL, traced_thread, &t[1]));
+    wait_for_hog(&c);
+    c.deadline = cl_now() + trace_ms / 1000.0;
     CL_CHECK_RC(pthread_create(&tids[0], NULL, traced_thread, &t[0]));
     while (!atomic_load(&c.io_finished) && !cl_interrupted())
         cl_sleep(0.001);
