@@ -193,14 +193,28 @@ speedup_table() { # per policy and thread count: median, spread, CPU use
 threads_in=$(awk -F, 'NR > 1 { print $3 }' "$RUN/53_cpu.csv" | sort -un | paste -sd, -)
 python_note="No CPython ran on this machine (looked for: $pythons_looked_for), so only the C model was measured."
 [ -n "$pythons" ] && python_note="CPythons looked for: $pythons_looked_for; found and run: $(echo $pythons | sed 's/ /, /g')."
-convoy_rows() {
-    awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | %.0f | %.0f | %s | %.1fx |\n",
-        $2, $4 ? "yes" : "no", $3, $5, $6, $9, $11, $12 }' "$RUN/53_convoy.csv"
-}
-python_convoy_rows() {
+convoy_rows() { # per policy, pinning and echo delay: medians and spread over rounds
+    for pin in 0 1; do
+        for p in new old none; do
+            for e in $(echo "$echoes" | tr ',' ' '); do
+                f="$RUN/53_convoy.csv"
+                printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$p" \
+                    "$([ "$pin" = 1 ] && echo yes || echo no)" "$e" \
+                    "$(median "$f" alone_p50_us policy="$p" pinned="$pin" echo_us="$e")" \
+                    "$(median "$f" busy_p50_us policy="$p" pinned="$pin" echo_us="$e")" \
+                    "$(spread "$f" slowdown policy="$p" pinned="$pin" echo_us="$e")" \
+                    "$(stat "$f" busy_trips policy="$p" pinned="$pin" echo_us="$e" | cut -d' ' -f2)"
+            done
+        done
+    done
     for tag in $pythons; do
-        awk -F, -v t="$tag" 'NR > 1 { printf "| CPython %s | %s | %s | %.0f | %.0f | %s | %.1fx |\n",
-            t, $2, $3, $4, $6, $8, $9 }' "$RUN/53_python_${tag}_convoy.csv"
+        for e in $(echo "$echoes" | tr ',' ' '); do
+            f="$RUN/53_python_${tag}_convoy.csv"
+            printf '| CPython %s | no | %s | %s | %s | %s | %s |\n' "$tag" "$e" \
+                "$(median "$f" alone_p50_us echo_us="$e")" "$(median "$f" busy_p50_us echo_us="$e")" \
+                "$(spread "$f" slowdown echo_us="$e")" \
+                "$(stat "$f" busy_trips echo_us="$e" | cut -d' ' -f2)"
+        done
     done
 }
 {
@@ -285,30 +299,31 @@ back after every blocking call. Beside one CPU-bound thread, a socket round
 trip to an echo server that replies after 100 us had a median of
 **$(calc "$new_busy / 1000") ms under the new GIL**, against $(calc "$new_alone / 1000") ms alone
 (slowdown $(conv_spread new 100 0)): about one switch interval per round trip,
-the convoy that CPython's issue 7946 reported. The old policy retries every
-100 ticks, so the I/O thread gets back in almost at once ($(conv_spread old 100 0)),
-paid for by the CPU-bound thread; with no GIL, $(conv_spread none 100 0).
+the convoy that CPython's issue 7946 reported. The old policy puts the lock
+down every 100 ticks (a few microseconds), so the I/O thread gets back in
+almost at once ($(conv_spread old 100 0)); with no GIL, $(conv_spread none 100 0).
 
-With an instant echo (0 us) the picture flips from round to round: model
-$(conv_spread new 0 0)$(for t in $pythons; do printf ', CPython %s %s' "$t" "$(spread "$RUN/53_python_${t}_convoy.csv" slowdown echo_us=0)"; done).
-The reply comes back in a few microseconds, while the CPU-bound thread, woken
-on the other core by the lock's release, needs tens of microseconds to get
-going: if the I/O thread takes the lock back first, nothing is lost; if the
-CPU-bound thread wins that race even once, the I/O thread waits out a whole
-switch interval. Which one wins depends on where the scheduler put each
-thread, so one round is no convoy at all and the next is hundreds of times
-slower. Pinned to one CPU (\`--pin\`) the woken thread cannot run until the
-I/O thread blocks: $(conv_spread new 0 1).
+With an instant echo (0 us) the outcome is a race. The reply is back within a
+few microseconds; the CPU-bound thread, woken on the other core when the I/O
+thread put the lock down to write, needs about as long or longer to wake up.
+If the I/O thread takes the lock back first, nothing is lost; if the CPU-bound
+thread wins even once, the I/O thread waits out a whole switch interval, and
+from then on it is the convoy again. Who wins depends on where the scheduler
+put each thread and on what else the machine is doing, so the result flips
+between runs, and sometimes between rounds, from no convoy at all to hundreds
+of times slower. One figure from one run means little; the spread is the
+result. In this run: model (new GIL, unpinned) $(conv_spread new 0 0), round by round
+$(awk -F, 'NR > 1 && $2 == "new" && $3 == 0 && $5 == 0 { printf "%s%.3gx", n++ ? ", " : "", $12 }' "$RUN/53_convoy.csv")$(for t in $pythons; do printf '; CPython %s %s, round by round %s' "$t" "$(spread "$RUN/53_python_${t}_convoy.csv" slowdown echo_us=0)" "$(awk -F, 'NR > 1 && $2 == 0 { printf "%s%.3gx", n++ ? ", " : "", $9 }' "$RUN/53_python_${t}_convoy.csv")"; done).
+Pinned to CPU 0 (\`--pin\`): $(conv_spread new 0 1).
 
 **Verdict: $convoy_claim.**
 
-| policy | pinned to CPU 0 | echo delay (us) | round | alone, median (us) | beside CPU thread, median (us) | trips | slowdown |
-|---|---|---:|---:|---:|---:|---:|---:|
+| lock | pinned to CPU 0 | echo delay (us) | alone, median (us) | beside a CPU thread, median (us) | slowdown, median (range) | fewest trips in a round |
+|---|---|---:|---:|---:|---|---:|
 $(convoy_rows)
 
-| CPython | echo delay (us) | round | alone, median (us) | beside CPU thread, median (us) | trips | slowdown |
-|---|---:|---:|---:|---:|---:|---:|
-$(python_convoy_rows)
+A round with 0 trips means the I/O thread never got the lock back in time
+(starved); its figure is then the time it waited, a lower bound.
 
 ![Item 53, who holds the lock](53_timeline.svg)
 
