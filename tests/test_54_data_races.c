@@ -1,15 +1,19 @@
 /* test_54_data_races.c - Item 54's behaviour, run as a user would run it.
  *
- * No timings are asserted. The locked and atomic methods must be exact on
- * every thread count; the racy ones must report their error consistently.
- * That a race loses updates is probabilistic, so those tests retry and pass
- * on the first loss (and the one that needs two cores skips on one). */
+ * No timings are asserted. Every total is checked against a number the test
+ * computes itself: the locked and atomic methods must give threads x
+ * increments on every thread count, and every method, racy or not, must be
+ * exact with one thread (a race needs two). How much a racy run with two
+ * threads loses depends on the machine, so that is read as data only. */
 #include "helpers.h"
 
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static struct run_result r;
@@ -49,9 +53,8 @@ static void assert_exact(const char *method, const char *policy)
     for (size_t i = 0; i < THREAD_COUNTS; i++) {
         struct row w = row_for_threads(thread_counts[i]);
         long threads = atol(thread_counts[i]);
-        cr_assert_eq(w.expected, threads * 20000, "%s %s threads", method, thread_counts[i]);
-        cr_assert_eq(w.actual, w.expected, "%s (%s) with %s threads: %ld of %ld", method,
-                     policy, thread_counts[i], w.actual, w.expected);
+        cr_assert_eq(w.actual, threads * 20000, "%s (%s) with %s threads: %ld of %ld", method,
+                     policy, thread_counts[i], w.actual, threads * 20000);
         cr_assert_eq(w.lost, 0, "%s with %s threads", method, thread_counts[i]);
     }
 }
@@ -78,91 +81,102 @@ Test(item54, gil_atomic_is_exact_under_both_policies, .timeout = 90)
     assert_exact("gil_atomic", "old");
 }
 
-/* The racy methods report their error as data, and the data adds up. */
-static void assert_consistent(const char *method, const char *policy)
+/* One thread alone cannot race: every method, racy ones included, counts
+ * exactly N. With more threads a racy total lies in [1, K x N]; what it
+ * loses there is data, not something a test can know. */
+static void assert_one_thread_exact(const char *method, const char *policy)
 {
     run_method(method, "50000", policy);
-    for (size_t i = 0; i < THREAD_COUNTS; i++) {
+    struct row one = row_for_threads("1");
+    cr_assert_eq(one.actual, 50000, "%s (%s) with 1 thread: %ld", method, policy, one.actual);
+    cr_assert_eq(csv_number(r.out, "threads", "1", "overlap_s"), 0,
+                 "one thread cannot overlap another");
+    for (size_t i = 1; i < THREAD_COUNTS; i++) {
         struct row w = row_for_threads(thread_counts[i]);
-        long threads = atol(thread_counts[i]);
-        cr_assert_eq(w.expected, threads * w.iterations, "%s", method);
-        cr_assert_eq(w.lost, w.expected - w.actual, "%s: lost != expected - actual", method);
-        cr_assert(w.actual >= 0 && w.actual <= w.expected,
-                  "%s with %s threads: actual %ld outside [0, %ld]", method,
-                  thread_counts[i], w.actual, w.expected);
-        if (threads == 1)
-            cr_assert_eq(w.lost, 0, "%s: one thread alone cannot race", method);
+        long expected = atol(thread_counts[i]) * 50000;
+        cr_assert(w.actual >= 1 && w.actual <= expected, "%s with %s threads: %ld outside [1, %ld]",
+                  method, thread_counts[i], w.actual, expected);
+        cr_log_info("%s (%s), %s threads x 50000: lost %ld", method, policy, thread_counts[i],
+                    expected - w.actual);
     }
 }
 
-Test(item54, racy_reports_what_it_lost_consistently, .timeout = 60)
+Test(item54, racy_is_exact_alone_and_never_gains, .timeout = 60)
 {
-    assert_consistent("racy", "new");
+    assert_one_thread_exact("racy", "new");
 }
 
-Test(item54, gil_racy_reports_what_it_lost_consistently, .timeout = 90)
+Test(item54, gil_racy_is_exact_alone_and_never_gains, .timeout = 90)
 {
-    assert_consistent("gil_racy", "new");
-    assert_consistent("gil_racy", "old");
+    assert_one_thread_exact("gil_racy", "new");
+    assert_one_thread_exact("gil_racy", "old");
 }
 
-/* racy_plain is undefined behaviour: only its bookkeeping is checked. */
-Test(item54, racy_plain_runs_and_its_figures_add_up, .timeout = 60)
+/* racy_plain is undefined behaviour with two threads; alone it is plain C. */
+Test(item54, racy_plain_is_exact_alone, .timeout = 60)
 {
-    run_method("racy_plain", "50000", "new");
-    for (size_t i = 0; i < THREAD_COUNTS; i++) {
-        struct row w = row_for_threads(thread_counts[i]);
-        cr_assert_eq(w.lost, w.expected - w.actual);
+    assert_one_thread_exact("racy_plain", "new");
+}
+
+/* --rounds repeats every combination: one row per thread count per round. */
+Test(item54, rounds_give_one_row_each, .timeout = 30)
+{
+    run_program(&r, 20, "54_data_races", "--csv", "--method", "atomic", "--threads", "1,2",
+                "--iterations", "1000,2000", "--rounds", "3", NULL);
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    cr_assert_eq(count_lines(r.out), 1 + 3 * 2 * 2, "%s", r.out);
+    for (int round = 1; round <= 3; round++) {
+        char row[64];
+        snprintf(row, sizeof row, "atomic,none,0,2,2000,%d,4000,4000,0,", round);
+        cr_assert_not_null(strstr(r.out, row), "no row %s in:\n%s", row, r.out);
     }
-}
-
-/* Sum of the lost column over every row of r.out. */
-static long total_lost(void)
-{
-    long sum = 0;
-    const char *line = strchr(r.out, '\n');
-    while (line && line[1]) {
-        line++;
-        long lost;
-        /* lost is the 8th column: method,policy,interval_ms,threads,iterations,expected,actual,lost */
-        if (sscanf(line, "%*[^,],%*[^,],%*[^,],%*[^,],%*[^,],%*[^,],%*[^,],%ld", &lost) == 1)
-            sum += lost;
-        line = strchr(line, '\n');
-    }
-    return sum;
-}
-
-/* Probabilistic, so made robust: each thread counts for tens of
- * milliseconds, long enough to overlap on two cores and, should another
- * program hold one of them, to be preempted mid-increment many times on the
- * other; up to ten tries, and the first loss passes. With a single core only
- * preemption interleaves the threads, which is left untested. */
-Test(item54, racy_loses_updates_on_two_or_more_cores, .timeout = 120)
-{
-    if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
-        cr_skip_test("needs at least 2 cores online");
-    for (int attempt = 0; attempt < 10; attempt++) {
-        run_program(&r, 20, "54_data_races", "--csv", "--method", "racy", "--threads", "2",
-                    "--iterations", "50000000", NULL);
-        cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
-        if (total_lost() > 0)
-            return;
-    }
-    cr_assert_fail("racy lost no update in 10 tries of 2 threads x 50000000:\n%s", r.out);
 }
 
 /* The GIL does not make load-add-store atomic. This needs no second core:
- * the GIL itself switches threads, as often as its interval says. */
+ * the GIL itself switches threads, as often as its interval says. Up to ten
+ * tries; the first loss passes. */
 Test(item54, gil_racy_loses_updates_even_under_the_gil, .timeout = 120)
 {
     for (int attempt = 0; attempt < 10; attempt++) {
         run_program(&r, 20, "54_data_races", "--csv", "--method", "gil_racy", "--threads",
-                    "2,4", "--iterations", "1000000", "--interval", "0.1", NULL);
+                    "2", "--iterations", "1000000", "--interval", "0.1", NULL);
         cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
-        if (total_lost() > 0)
+        if (csv_number(r.out, "threads", "2", "actual") < 2000000)
             return;
     }
     cr_assert_fail("gil_racy lost no update in 10 tries:\n%s", r.out);
+}
+
+/* Ctrl-C stops even a run of a billion increments, threads joined: exit 130. */
+Test(item54, ctrl_c_stops_a_long_run, .timeout = 30)
+{
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        signal(SIGINT, SIG_DFL);
+        char path[4096];
+        snprintf(path, sizeof path, "%s/54_data_races", getenv("CONCLAB_BIN"));
+        freopen("/dev/null", "w", stdout);
+        execl(path, "54_data_races", "--method", "mutex", "--threads", "4", "--iterations",
+              "1000000000", (char *)NULL);
+        _exit(127);
+    }
+    struct timespec pause = {0, 300 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    kill(pid, SIGINT);
+    int status = 0;
+    pid_t done = 0;
+    for (int i = 0; i < 500 && done == 0; i++) {
+        struct timespec tick = {0, 10 * 1000 * 1000};
+        nanosleep(&tick, NULL);
+        done = waitpid(pid, &status, WNOHANG);
+    }
+    if (done == 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+    }
+    cr_assert_eq(done, pid, "still running 5 s after Ctrl-C");
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130, "status 0x%x", status);
 }
 
 Test(item54, the_whole_story_runs_clean, .timeout = 60)
@@ -185,8 +199,9 @@ Test(item54, help_names_the_methods_and_csv_columns, .timeout = 20)
     run_program(&r, 10, "54_data_races", "--help", NULL);
     cr_assert_eq(r.exit_code, 0);
     cr_assert_not_null(strstr(r.out, "gil_mutex"), "%s", r.out);
-    cr_assert_not_null(strstr(r.out, "method,policy,interval_ms,threads,iterations,"
-                                     "expected,actual,lost,wall_s,ns_per_increment"),
+    cr_assert_not_null(strstr(r.out, "method,policy,interval_ms,threads,iterations,round,"
+                                     "expected,actual,lost,wall_s,ns_per_increment,cores_busy,"
+                                     "overlap_s"),
                        "%s", r.out);
 }
 
@@ -206,5 +221,6 @@ Test(item54, bad_flags_are_one_line_and_exit_2, .timeout = 30)
     assert_usage_error("--iterations", "-5");
     assert_usage_error("--policy", "none");
     assert_usage_error("--interval", "0");
+    assert_usage_error("--rounds", "0");
     assert_usage_error("--no-such-flag", NULL);
 }

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* sched_setaffinity, gnu_get_libc_version */
 #include "clab.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <math.h>
 #include <signal.h>
@@ -268,12 +269,38 @@ static void print_help(const struct cl_program *prog)
         printf("\n%s", prog->epilogue);
 }
 
+/* Plain decimal only: [sign] digits [. digits] [e [sign] digits]. strtod
+ * alone would also take "0x10", "inf", "nan" and leading spaces. */
+static bool is_decimal(const char *t)
+{
+    bool digits = false;
+    if (*t == '+' || *t == '-')
+        t++;
+    for (; isdigit((unsigned char)*t); t++)
+        digits = true;
+    if (*t == '.')
+        for (t++; isdigit((unsigned char)*t); t++)
+            digits = true;
+    if (!digits)
+        return false;
+    if (*t == 'e' || *t == 'E') {
+        t++;
+        if (*t == '+' || *t == '-')
+            t++;
+        if (!isdigit((unsigned char)*t))
+            return false;
+        while (isdigit((unsigned char)*t))
+            t++;
+    }
+    return *t == '\0';
+}
+
 static double parse_number(const char *flag, const char *text, const struct cl_opt *o)
 {
     char *end;
     errno = 0;
     double x = strtod(text, &end);
-    if (errno || end == text || *end != '\0' || !isfinite(x))
+    if (!is_decimal(text) || errno || end == text || *end != '\0' || !isfinite(x))
         cl_usage_error("--%s: '%s' is not a number", flag, text);
     if (o->kind != CL_OPT_DOUBLE && x != floor(x))
         cl_usage_error("--%s: '%s' is not a whole number", flag, text);
@@ -290,14 +317,20 @@ static void parse_list(const struct cl_opt *o, const char *text)
         cl_usage_error("--%s: list too long", o->name);
     strcpy(buf, text);
     list->n = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    /* Split by hand: strtok would skip the empty item in "1,,2". */
+    for (char *tok = buf;;) {
+        char *comma = strchr(tok, ',');
+        if (comma)
+            *comma = '\0';
+        if (*tok == '\0')
+            cl_usage_error("--%s: empty item in list '%s'", o->name, text);
         if (list->n == CL_LIST_MAX)
             cl_usage_error("--%s: more than %d values", o->name, CL_LIST_MAX);
         list->v[list->n++] = (long)parse_number(o->name, tok, o);
+        if (!comma)
+            break;
+        tok = comma + 1;
     }
-    if (list->n == 0)
-        cl_usage_error("--%s: empty list", o->name);
 }
 
 static void parse_choice(const struct cl_opt *o, const char *text)
@@ -353,16 +386,18 @@ void cl_parse(struct cl_program *prog, int argc, char **argv)
         const char *name = arg + 2;
         const char *eq = strchr(name, '=');
         size_t len = eq ? (size_t)(eq - name) : strlen(name);
-        if (!eq && strcmp(name, "help") == 0) {
+        bool *common = len == 3 && strncmp(name, "csv", 3) == 0   ? &prog->csv
+                       : len == 3 && strncmp(name, "pin", 3) == 0 ? &prog->pin
+                                                                  : NULL;
+        bool help = len == 4 && strncmp(name, "help", 4) == 0;
+        if ((common || help) && eq)
+            cl_usage_error("--%.*s takes no value", (int)len, name);
+        if (help) {
             print_help(prog);
             exit(0);
         }
-        if (!eq && strcmp(name, "csv") == 0) {
-            prog->csv = true;
-            continue;
-        }
-        if (!eq && strcmp(name, "pin") == 0) {
-            prog->pin = true;
+        if (common) {
+            *common = true;
             continue;
         }
         const struct cl_opt *o = find_option(prog, name, len);

@@ -3,19 +3,21 @@
 
 The claims: a ThreadPoolExecutor gives CPU-bound work no speedup under the
 GIL; a ProcessPoolExecutor gives about one per core, less the cost of pickling
-the arguments and results through its pipes.
+the arguments and results through its pipes; and with too little work per
+message (chunksize) that cost is larger than the gain.
 
 Written for conclab (not taken from the book). The same slow greatest common
 divisor as items/64_true_parallelism: try every candidate from the smaller
-number down. Prints CSV on stdout:
-    executor,workers,wall_s,serial_s,speedup
-executor is serial, threads or processes; every result is checked against the
-serial ones (exit 1 on a mismatch). Each time is the fastest of --runs runs:
-on a shared machine a neighbour can only make a run slower.
+number down. Every answer is checked against math.gcd (exit 1 on a mismatch).
+Runs are interleaved in rounds (serial, then every pool, then serial again...)
+and each speedup divides by the serial time of its own round. CSV on stdout:
+    executor,workers,pairs,size,chunksize,round,wall_s,serial_s,speedup
 
-    python3 harness/python/64_gcd.py [--quick] [--workers 1,2] [--runs 2]
+    python3 harness/python/64_gcd.py [--quick] [--workers 1,2] [--rounds 3]
+    python3 harness/python/64_gcd.py --shipping --workers 2 --chunksize 1,16,256
 """
 import argparse
+import math
 import random
 import sys
 import time
@@ -36,55 +38,71 @@ def make_pairs(count, size):
     return [(rng.randint(size // 2, size), rng.randint(size // 2, size)) for _ in range(count)]
 
 
-def timed(fn, runs):
-    """The fastest of `runs` calls, and the last call's result."""
-    best = None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        elapsed = time.perf_counter() - start
-        best = elapsed if best is None else min(best, elapsed)
-    return best, result
+def run_serial(pairs, _workers, _chunksize):
+    return [gcd_by_counting_down(p) for p in pairs]
 
 
-def run_pool(executor_class, workers, pairs):
-    # The pool's start-up and shutdown are part of the cost, as in the C program.
-    with executor_class(max_workers=workers) as pool:
-        return list(pool.map(gcd_by_counting_down, pairs))
+def pool_runner(executor_class):
+    def run(pairs, workers, chunksize):
+        # The pool's start-up and shutdown are part of the cost, as in the C program.
+        with executor_class(max_workers=workers) as pool:
+            return list(pool.map(gcd_by_counting_down, pairs, chunksize=chunksize))
+    return run
+
+
+def number_list(text, name):
+    try:
+        values = [int(v) for v in text.split(",")]
+    except ValueError:
+        values = []
+    if not values or any(v < 1 for v in values):
+        sys.exit(f"64_gcd.py: --{name}: a comma-separated list of whole numbers >= 1")
+    return values
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="class-sized run")
     parser.add_argument("--workers", default="1,2", help="pool sizes, e.g. 1,2,4")
-    parser.add_argument("--runs", type=int, default=2, help="runs of each; the fastest counts")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds")
+    parser.add_argument("--shipping", action="store_true",
+                        help="process pool only, small numbers, chunksize varied")
+    parser.add_argument("--chunksize", default="1,4,16,64,256,1024", help="with --shipping")
     args = parser.parse_args()
-    if args.runs < 1:
-        parser.error("--runs: at least 1")
-    try:
-        worker_counts = [int(w) for w in args.workers.split(",")]
-        if any(w < 1 for w in worker_counts):
-            raise ValueError
-    except ValueError:
-        parser.error("--workers: a comma-separated list of whole numbers >= 1")
+    if args.rounds < 1:
+        sys.exit("64_gcd.py: --rounds: at least 1")
+    worker_counts = number_list(args.workers, "workers")
 
-    # About 0.6 s serial on a 2020s x86 core (0.15 s with --quick).
-    pairs = make_pairs(16, 500_000 if args.quick else 2_000_000)
+    if args.shipping:
+        # About 20 us of work per pair: pickling a one-pair message costs more.
+        size, count = 1000, (1000 if args.quick else 4000)
+        configs = [("processes", worker_counts[-1], c, pool_runner(ProcessPoolExecutor))
+                   for c in number_list(args.chunksize, "chunksize")]
+    else:
+        # About 0.6 s serial on a 2020s x86 core (0.15 s with --quick).
+        size, count = (500_000 if args.quick else 2_000_000), 16
+        configs = [(name, w, 1, pool_runner(cls))
+                   for name, cls in (("threads", ThreadPoolExecutor),
+                                     ("processes", ProcessPoolExecutor))
+                   for w in worker_counts]
+    pairs = make_pairs(count, size)
+    expected = [math.gcd(a, b) for a, b in pairs]
+    configs.insert(0, ("serial", 1, count, run_serial))
 
-    serial_s, expected = timed(lambda: [gcd_by_counting_down(p) for p in pairs], args.runs)
-    print("executor,workers,wall_s,serial_s,speedup")
-    print(f"serial,1,{serial_s:.6f},{serial_s:.6f},1.0000")
-    sys.stdout.flush()
-    for name, executor_class in (("threads", ThreadPoolExecutor),
-                                 ("processes", ProcessPoolExecutor)):
-        for workers in worker_counts:
-            wall_s, results = timed(lambda: run_pool(executor_class, workers, pairs), args.runs)
+    print("executor,workers,pairs,size,chunksize,round,wall_s,serial_s,speedup")
+    for round_number in range(1, args.rounds + 1):
+        serial_s = None
+        for name, workers, chunksize, run in configs:
+            start = time.perf_counter()
+            results = run(pairs, workers, chunksize)
+            wall_s = time.perf_counter() - start
             if results != expected:
                 print(f"!!! 64_gcd.py: {name} with {workers} workers gave wrong results",
                       file=sys.stderr)
                 return 1
-            print(f"{name},{workers},{wall_s:.6f},{serial_s:.6f},{serial_s / wall_s:.4f}")
-            sys.stdout.flush()
+            serial_s = wall_s if serial_s is None else serial_s
+            print(f"{name},{workers},{count},{size},{chunksize},{round_number},"
+                  f"{wall_s:.6f},{serial_s:.6f},{serial_s / wall_s:.4f}", flush=True)
     return 0
 
 

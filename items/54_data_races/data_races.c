@@ -20,22 +20,25 @@
  * The GIL does not save you: it stops two threads running at once, not a
  * thread being switched out between the read and the write [p5].
  * Every run checks itself [p9]: a locked or atomic method that comes out
- * short stops the program with "!!!" and exit status 1.
+ * short stops the program with "!!!" and exit status 1. Every run also notes
+ * whether its threads ever counted at the same time (overlap_s): a run whose
+ * threads never met cannot lose anything, and proves nothing.
  *
  * Run:  build/bin/54_data_races                          the whole story
  *       build/bin/54_data_races --method racy --threads 1,2,4,8
  *       build/bin/54_data_races --method gil_racy --policy old --iterations 100000
- *       build/bin/54_data_races --csv --iterations 1000,100000,1000000
+ *       build/bin/54_data_races --csv --iterations 1000,100000,1000000 --rounds 3
  *
- * Prints (abridged; a 2-vCPU VM; busy = cores counting at once):
- *   threads x increments  method       expected    actual      lost lost %  ns/incr  busy
- *   1 x 1000000           racy          1000000   1000000         0    0.0      0.2  0.99
- *   2 x 1000000           racy          2000000   1010904    989096   49.5      0.1  1.98
- *   2 x 1000000           mutex         2000000   2000000         0    0.0     57.8  1.91
- *   4 x 1000000           gil_racy      4000000   1790779   2209221   55.2      3.1  1.09
- *   4 x 1000000           gil_mutex     4000000   4000000         0    0.0     17.8  1.01
+ * Prints (abridged; a busy 2-vCPU VM; busy = cores counting at once, met =
+ * how long two threads counted at the same time):
+ *   threads x increments  method     expected    actual      lost lost %  ns/incr  busy met (ms)
+ *   1 x 1000000           racy        1000000   1000000         0    0.0      0.3  0.99    0.000
+ *                         (lost nothing at 1000000 increments; repeated with more until it lost some)
+ *   2 x 100000000         racy      200000000 100000000 100000000   50.0      0.3  0.99   53.562
+ *   2 x 1000000           mutex       2000000   2000000         0    0.0      6.2  1.00   10.040
+ *   2 x 1000000           gil_racy    2000000   1412519    587481   29.4      5.2  1.00    8.570
  *   ...
- *   Without a lock:  racy lost 1986085 of 7000000 updates, gil_racy 2209221 of 7000000.
+ *   Without a lock:  racy lost 120000000 of 241000000 updates, gil_racy 2593688 of 7000000.
  */
 #include "53_threads_gil/gil.h"
 #include "clab.h"
@@ -68,9 +71,9 @@ struct race {
  * atomics, so the behaviour is defined (no torn values, nothing the compiler
  * may assume away) and gcc and clang emit each load and store as written;
  * only the outcome is wrong, exactly as with Python's counter += 1. */
-static void increment_racy(struct race *r)
+static void increment_racy(struct race *r, long n)
 {
-    for (long i = 0; i < r->iterations; i++) {
+    for (long i = 0; i < n; i++) {
         long seen = atomic_load_explicit(&r->atomic_count, memory_order_relaxed);
         atomic_store_explicit(&r->atomic_count, seen + 1, memory_order_relaxed);
     }
@@ -82,17 +85,17 @@ static void increment_racy(struct race *r)
  * register and write it once at the end, so a whole thread's work can vanish,
  * or, when the threads happen not to overlap, nothing is lost and the bug
  * hides. This is the mode ThreadSanitizer reports (see the README). */
-static void increment_racy_plain(struct race *r)
+static void increment_racy_plain(struct race *r, long n)
 {
-    for (long i = 0; i < r->iterations; i++)
+    for (long i = 0; i < n; i++)
         r->plain_count += 1;
 }
 
 /* [p3] with lock: count += 1. The mutex makes read-add-write one step that no
  * other thread can split. */
-static void increment_mutex(struct race *r)
+static void increment_mutex(struct race *r, long n)
 {
-    for (long i = 0; i < r->iterations; i++) {
+    for (long i = 0; i < n; i++) {
         CL_CHECK_RC(pthread_mutex_lock(&r->lock));
         r->plain_count += 1;
         CL_CHECK_RC(pthread_mutex_unlock(&r->lock));
@@ -101,9 +104,9 @@ static void increment_mutex(struct race *r)
 
 /* [p4] The hardware's own indivisible read-add-write (lock xadd on x86).
  * memory_order_relaxed would be enough for a counter; on x86 it costs the same. */
-static void increment_atomic(struct race *r)
+static void increment_atomic(struct race *r, long n)
 {
-    for (long i = 0; i < r->iterations; i++)
+    for (long i = 0; i < n; i++)
         atomic_fetch_add(&r->atomic_count, 1);
 }
 
@@ -115,10 +118,10 @@ static void increment_atomic(struct race *r)
  * race: every access is ordered by the GIL, plain memory is fine, and
  * ThreadSanitizer has nothing to report. The GIL protects the interpreter's
  * memory, not your program's invariants. */
-static void increment_gil_racy(struct race *r)
+static void increment_gil_racy(struct race *r, long n)
 {
     struct gil *gil = &r->gil;
-    for (long i = 0; i < r->iterations; i++) {
+    for (long i = 0; i < n; i++) {
         long seen = r->plain_count; /* LOAD */
         gil_tick(gil);
         long sum = seen + 1;        /* ADD */
@@ -149,10 +152,10 @@ static void lock_under_gil(pthread_mutex_t *lock, struct gil *gil)
 /* [p6] with lock: count += 1, under the GIL. The thread can still be switched
  * out between its load and its store, but whoever runs next cannot touch the
  * counter without the mutex, so nothing is lost. */
-static void increment_gil_mutex(struct race *r)
+static void increment_gil_mutex(struct race *r, long n)
 {
     struct gil *gil = &r->gil;
-    for (long i = 0; i < r->iterations; i++) {
+    for (long i = 0; i < n; i++) {
         lock_under_gil(&r->lock, gil);
         gil_tick(gil);
         long seen = r->plain_count;
@@ -169,10 +172,10 @@ static void increment_gil_mutex(struct race *r)
  * GIL, any single-bytecode operation is indivisible the same way (a
  * list.append, next() on an itertools.count); the atomic add also keeps it
  * exact with no GIL at all. */
-static void increment_gil_atomic(struct race *r)
+static void increment_gil_atomic(struct race *r, long n)
 {
     struct gil *gil = &r->gil;
-    for (long i = 0; i < r->iterations; i++) {
+    for (long i = 0; i < n; i++) {
         atomic_fetch_add(&r->atomic_count, 1);
         gil_tick(gil);
     }
@@ -180,7 +183,7 @@ static void increment_gil_atomic(struct race *r)
 
 struct method {
     const char *name;
-    void (*increment)(struct race *r);
+    void (*increment)(struct race *r, long n);
     bool exact;       /* must come out exact, or the program dies */
     bool uses_gil;    /* runs while holding the GIL-like lock */
     bool atomic_count; /* counts in atomic_count, not plain_count */
@@ -239,7 +242,10 @@ static void *count(void *arg)
     double cpu_at_start = thread_cpu_seconds();
     if (r->method->uses_gil)
         gil_acquire(&r->gil);
-    r->method->increment(r);
+    /* In slices of a million, so that Ctrl-C is seen within milliseconds. */
+    const long slice = 1L << 20;
+    for (long done = 0; done < r->iterations && !cl_interrupted(); done += slice)
+        r->method->increment(r, r->iterations - done < slice ? r->iterations - done : slice);
     if (r->method->uses_gil)
         gil_release(&r->gil);
     self->cpu_seconds = thread_cpu_seconds() - cpu_at_start;
@@ -255,6 +261,7 @@ struct settings {
     enum gil_policy policy;
     double interval_ms;
     long check_ticks;
+    long rounds;
     bool csv;
 };
 
@@ -262,6 +269,7 @@ struct outcome {
     long expected, actual, lost;
     double wall_s, ns_per_increment;
     double cores_busy; /* the threads' CPU time / wall: did they really overlap? */
+    double overlap_s;  /* the longest time two threads were counting at once */
     long gil_forced_drops;
 };
 
@@ -276,6 +284,26 @@ static double span_seconds(const struct counting_thread *workers, long threads)
             last = workers[i].finished;
     }
     return last - first;
+}
+
+/* Did the threads meet at all? Each thread noted when it started and
+ * finished counting; two of them overlapped for the length of the
+ * intersection of their intervals. A race needs that to be more than 0: on a
+ * busy machine the first thread may finish before the second begins, and
+ * nothing can be lost. Returns the longest such intersection. */
+static double longest_overlap(const struct counting_thread *workers, long threads)
+{
+    double longest = 0;
+    for (long i = 0; i < threads; i++)
+        for (long j = i + 1; j < threads; j++) {
+            double from = workers[i].started > workers[j].started ? workers[i].started
+                                                                  : workers[j].started;
+            double to = workers[i].finished < workers[j].finished ? workers[i].finished
+                                                                  : workers[j].finished;
+            if (to - from > longest)
+                longest = to - from;
+        }
+    return longest;
 }
 
 static struct outcome run_race(const struct settings *s, const struct method *m,
@@ -306,6 +334,7 @@ static struct outcome run_race(const struct settings *s, const struct method *m,
     o.lost = o.expected - o.actual;
     o.ns_per_increment = wall * 1e9 / (double)o.expected;
     o.cores_busy = wall > 0 ? cpu / wall : 0;
+    o.overlap_s = longest_overlap(workers, threads);
     o.gil_forced_drops = m->uses_gil ? gil_get_stats(&r.gil).forced_drops : 0;
 
     free(workers);
@@ -314,31 +343,6 @@ static struct outcome run_race(const struct settings *s, const struct method *m,
     return o;
 }
 
-/* ---- Reporting -------------------------------------------------------------- */
-
-#define CSV_COLUMNS "method,policy,interval_ms,threads,iterations,expected,actual,lost," \
-                    "wall_s,ns_per_increment,cores_busy,gil_forced_drops"
-
-static void report(const struct settings *s, const struct method *m, long threads,
-                   long iterations, const struct outcome *o)
-{
-    const char *policy = m->uses_gil ? s->policy_name : "none";
-    if (s->csv) {
-        cl_csv_row("%s,%s,%g,%ld,%ld,%ld,%ld,%ld,%.6f,%.2f,%.2f,%ld", m->name, policy,
-                   m->uses_gil ? s->interval_ms : 0.0, threads, iterations, o->expected,
-                   o->actual, o->lost, o->wall_s, o->ns_per_increment, o->cores_busy,
-                   o->gil_forced_drops);
-        return;
-    }
-    char size[48];
-    snprintf(size, sizeof size, "%ld x %ld", threads, iterations);
-    printf("%-21s %-12s %11ld %11ld %11ld %6.1f %8.1f %6.2f", size, m->name, o->expected,
-           o->actual, o->lost, 100.0 * (double)o->lost / (double)o->expected,
-           o->ns_per_increment, o->cores_busy);
-    if (m->uses_gil)
-        printf("  %6ld", o->gil_forced_drops);
-    printf("\n");
-}
 
 /* [p9] A locked or atomic method must be exact: a wrong total is a bug. */
 static void check(const struct method *m, long threads, long iterations, const struct outcome *o)
@@ -348,46 +352,56 @@ static void check(const struct method *m, long threads, long iterations, const s
                threads, iterations, o->actual, o->expected, o->lost);
 }
 
-static void print_story_header(const struct settings *s)
-{
-    printf("K threads each add 1 to one shared counter N times, all starting together.\n"
-           "%d cores online; the gil_ methods run under GIL policy '%s', ",
-           cl_cores_online(), s->policy_name);
-    if (s->policy == GIL_OLD)
-        printf("a release every %ld ticks.\n\n", s->check_ticks);
-    else
-        printf("switch interval %g ms.\n\n", s->interval_ms);
-    printf("%-21s %-12s %11s %11s %11s %6s %8s %6s  %s\n", "threads x increments", "method",
-           "expected", "actual", "lost", "lost %", "ns/incr", "busy", "GIL drops");
-}
+/* ---- The runs ---------------------------------------------------------------- */
+
+#define CSV_COLUMNS "method,policy,interval_ms,threads,iterations,round,expected,actual,lost," \
+                    "wall_s,ns_per_increment,cores_busy,overlap_s,gil_forced_drops"
 
 /* What the unlocked methods lost over the whole story. */
 struct tally {
     long lost, expected;
-    bool raced; /* ran with two or more threads at least once */
+    bool raced;       /* ran with two or more threads at least once */
+    bool overlapped;  /* ... and two of them counted at the same time */
 };
+
+/* At the bottom of the file: printing. */
+static void report(const struct settings *s, const struct method *m, long threads,
+                   long iterations, long round, const struct outcome *o);
+static void print_story_header(const struct settings *s);
+static void print_story_footer(const struct tally *racy, const struct tally *gil_racy);
 
 static void tally_add(struct tally *t, long threads, const struct outcome *o)
 {
     t->lost += o->lost;
     t->expected += o->expected;
     t->raced |= threads > 1;
+    t->overlapped |= o->overlap_s > 0;
 }
 
-static void print_story_footer(const struct tally *racy, const struct tally *gil_racy)
+/* The story's racy rows: a short run may end before the threads ever meet
+ * (a busy machine, a thread done within one time slice), and then nothing is
+ * lost and the lesson is hidden. So, in the story only, a racy run with two
+ * or more threads that lost nothing is repeated with ten times the
+ * increments, until it loses updates or 2 s have passed; it says which. */
+static struct outcome race_until_lost(const struct settings *s, const struct method *m,
+                                      long threads, long *iterations, struct outcome o)
 {
-    printf("\nWithout a lock:  racy lost %ld of %ld updates, gil_racy %ld of %ld.\n",
-           racy->lost, racy->expected, gil_racy->lost, gil_racy->expected);
-    printf("With one:        mutex, atomic, gil_mutex and gil_atomic were exact every time\n"
-           "                 (a wrong total would have stopped the program with \"!!!\").\n"
-           "With 1 thread nothing is lost: a race needs two. racy_plain is undefined\n"
-           "behaviour: the compiler may count in a register, so what it shows proves nothing.\n"
-           "ns/incr is wall time divided by all the increments of all the threads; busy is\n"
-           "the threads' CPU time over wall time: how many cores were counting at once.\n");
-    if (racy->raced && racy->lost == 0)
-        printf("\nracy lost nothing this time: its threads never ran at the same moment (busy\n"
-               "near 1.00? Another program may hold a core, and each thread finished within\n"
-               "one time slice). Longer runs overlap: --method racy --threads 2 --iterations 100000000\n");
+    double t0 = cl_now();
+    long first = *iterations;
+    while (o.lost == 0 && cl_now() - t0 < 2.0 && *iterations <= 100000000 && !cl_interrupted()) {
+        *iterations *= 10;
+        o = run_race(s, m, threads, *iterations);
+    }
+    if (cl_interrupted())
+        return o;
+    if (*iterations != first && o.lost > 0)
+        printf("%-21s (lost nothing at %ld increments; repeated with more until it lost some)\n",
+               "", first);
+    else if (o.lost == 0)
+        printf("%-21s (lost nothing for %.1f s, up to %ld increments: the threads never met;\n"
+               "%-21s  the machine is busy. The lesson needs threads that overlap.)\n",
+               "", cl_now() - t0, *iterations, "");
+    return o;
 }
 
 static bool selected(const struct settings *s, const struct method *m)
@@ -395,33 +409,42 @@ static bool selected(const struct settings *s, const struct method *m)
     return strcmp(s->method, "all") == 0 || strcmp(s->method, m->name) == 0;
 }
 
+/* Every method, thread count and size, round after round. */
 static void run_all(const struct settings *s)
 {
     struct tally racy = {0}, gil_racy = {0};
+    bool story = !s->csv;
     if (s->csv)
         cl_csv_header(CSV_COLUMNS);
     else
         print_story_header(s);
-    for (int t = 0; t < s->threads.n; t++) {
-        for (int n = 0; n < s->iterations.n; n++) {
-            for (size_t i = 0; i < METHOD_COUNT; i++) {
-                const struct method *m = &methods[i];
-                if (!selected(s, m))
-                    continue;
-                long threads = s->threads.v[t], iterations = s->iterations.v[n];
-                struct outcome o = run_race(s, m, threads, iterations);
-                report(s, m, threads, iterations, &o);
-                check(m, threads, iterations, &o);
-                if (strcmp(m->name, "racy") == 0)
-                    tally_add(&racy, threads, &o);
-                else if (strcmp(m->name, "gil_racy") == 0)
-                    tally_add(&gil_racy, threads, &o);
+    for (long round = 1; round <= s->rounds; round++) {
+        for (int t = 0; t < s->threads.n && !cl_interrupted(); t++) {
+            for (int n = 0; n < s->iterations.n; n++) {
+                for (size_t i = 0; i < METHOD_COUNT && !cl_interrupted(); i++) {
+                    const struct method *m = &methods[i];
+                    if (!selected(s, m))
+                        continue;
+                    long threads = s->threads.v[t], iterations = s->iterations.v[n];
+                    struct outcome o = run_race(s, m, threads, iterations);
+                    bool racy_method = strcmp(m->name, "racy") == 0;
+                    if (story && racy_method && threads > 1 && o.lost == 0)
+                        o = race_until_lost(s, m, threads, &iterations, o);
+                    if (cl_interrupted())
+                        break; /* an interrupted race has no meaningful total */
+                    report(s, m, threads, iterations, round, &o);
+                    check(m, threads, iterations, &o);
+                    if (racy_method)
+                        tally_add(&racy, threads, &o);
+                    else if (strcmp(m->name, "gil_racy") == 0)
+                        tally_add(&gil_racy, threads, &o);
+                }
             }
+            if (story && (t + 1 < s->threads.n || round < s->rounds))
+                printf("\n");
         }
-        if (!s->csv && t + 1 < s->threads.n)
-            printf("\n");
     }
-    if (!s->csv && strcmp(s->method, "all") == 0)
+    if (story && strcmp(s->method, "all") == 0 && !cl_interrupted())
         print_story_footer(&racy, &gil_racy);
 }
 
@@ -429,12 +452,14 @@ int main(int argc, char **argv)
 {
     struct settings s = {.method = "all", .threads = {3, {1, 2, 4}},
                          .iterations = {1, {1000000}}, .policy_name = "new",
-                         .interval_ms = 0.2, .check_ticks = 100};
+                         .interval_ms = 0.2, .check_ticks = 100, .rounds = 1};
     struct cl_opt opts[] = {
         {"method", CL_OPT_CHOICE, &s.method, "how the threads add one", .choices = METHOD_CHOICES},
         {"threads", CL_OPT_LIST, &s.threads, "thread counts to run (K)", 1, 256},
         {"iterations", CL_OPT_LIST, &s.iterations, "increments per thread (N), one or more",
          1, 1e9},
+        {"rounds", CL_OPT_INT, &s.rounds, "times to run every combination, one after another",
+         1, 1000},
         {"policy", CL_OPT_CHOICE, &s.policy_name, "GIL policy for the gil_ methods",
          .choices = "new|old"},
         {"interval", CL_OPT_DOUBLE, &s.interval_ms,
@@ -455,17 +480,78 @@ int main(int argc, char **argv)
                     "  54_data_races                                   the whole story\n"
                     "  54_data_races --method racy --threads 1,2,4,8\n"
                     "  54_data_races --method gil_racy --interval 5 --iterations 1000,1000000\n"
+                    "In the story (not --csv), a racy run of 2+ threads that lost nothing is\n"
+                    "repeated with 10x the increments until it loses some or 2 s have passed.\n"
                     "CSV columns: " CSV_COLUMNS "\n"
                     "lost = expected - actual; ns_per_increment = wall_s / (threads x iterations);\n"
                     "cores_busy = the threads' CPU time / wall_s (about 1 when they took turns);\n"
-                    "policy is 'none' for the methods that run without the GIL.\n"
-                    "A mutex, atomic, gil_mutex or gil_atomic total that is wrong exits 1 with \"!!!\".\n",
+                    "overlap_s = the longest time two threads were counting at once (0: they\n"
+                    "never met, so nothing could be lost); policy is 'none' without the GIL.\n"
+                    "A mutex, atomic, gil_mutex or gil_atomic total that is wrong exits 1 with \"!!!\".\n"
+                    "Ctrl-C stops within milliseconds, threads joined, exit 130.\n",
         .opts = opts,
     };
     cl_parse(&prog, argc, argv);
     s.csv = prog.csv;
     if (gil_policy_parse(s.policy_name, &s.policy) != 0)
         cl_usage_error("--policy: unknown policy '%s'", s.policy_name);
+    cl_catch_sigint();
     run_all(&s);
+    if (cl_interrupted()) {
+        fprintf(stderr, "%s: interrupted; every thread joined\n", cl_program_name());
+        return 130;
+    }
     return 0;
+}
+
+/* ---- Printing: CSV rows and the story's table ------------------------------- */
+
+static void report(const struct settings *s, const struct method *m, long threads,
+                   long iterations, long round, const struct outcome *o)
+{
+    const char *policy = m->uses_gil ? s->policy_name : "none";
+    if (s->csv) {
+        cl_csv_row("%s,%s,%g,%ld,%ld,%ld,%ld,%ld,%ld,%.6f,%.2f,%.2f,%.6f,%ld", m->name, policy,
+                   m->uses_gil ? s->interval_ms : 0.0, threads, iterations, round, o->expected,
+                   o->actual, o->lost, o->wall_s, o->ns_per_increment, o->cores_busy,
+                   o->overlap_s, o->gil_forced_drops);
+        return;
+    }
+    char size[48];
+    snprintf(size, sizeof size, "%ld x %ld", threads, iterations);
+    printf("%-21s %-12s %11ld %11ld %11ld %6.1f %8.1f %5.2f %8.3f", size, m->name, o->expected,
+           o->actual, o->lost, 100.0 * (double)o->lost / (double)o->expected,
+           o->ns_per_increment, o->cores_busy, o->overlap_s * 1e3);
+    if (m->uses_gil)
+        printf("  %6ld", o->gil_forced_drops);
+    printf("\n");
+}
+
+static void print_story_header(const struct settings *s)
+{
+    printf("K threads each add 1 to one shared counter N times, all starting together.\n"
+           "%d cores online; the gil_ methods run under GIL policy '%s', ",
+           cl_cores_online(), s->policy_name);
+    if (s->policy == GIL_OLD)
+        printf("a release every %ld ticks.\n\n", s->check_ticks);
+    else
+        printf("switch interval %g ms.\n\n", s->interval_ms);
+    printf("%-21s %-12s %11s %11s %11s %6s %8s %5s %8s  %s\n", "threads x increments", "method",
+           "expected", "actual", "lost", "lost %", "ns/incr", "busy", "met (ms)", "GIL drops");
+}
+
+static void print_story_footer(const struct tally *racy, const struct tally *gil_racy)
+{
+    printf("\nWithout a lock:  racy lost %ld of %ld updates, gil_racy %ld of %ld.\n",
+           racy->lost, racy->expected, gil_racy->lost, gil_racy->expected);
+    printf("With one:        mutex, atomic, gil_mutex and gil_atomic were exact every time\n"
+           "                 (a wrong total would have stopped the program with \"!!!\").\n"
+           "With 1 thread nothing is lost: a race needs two. racy_plain is undefined\n"
+           "behaviour: the compiler may count in a register, so what it shows proves nothing.\n"
+           "ns/incr is wall time divided by all the increments of all the threads; busy is\n"
+           "the threads' CPU time over wall time: how many cores were counting at once;\n"
+           "met is how long two threads were counting at the same time (0: never).\n");
+    if (racy->raced && !racy->overlapped)
+        printf("\nracy's threads never counted at the same time in this run (met 0): another\n"
+               "program held the cores, and nothing could be lost. Run it again later.\n");
 }

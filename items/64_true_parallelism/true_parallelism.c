@@ -49,9 +49,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Ctrl-C: the work stops early, the pools wind down, every thread is joined
- * and every child reaped, and the program exits 130. A signal handler can
- * only reach a global. Forked workers inherit the handler and the flag. */
 /* ---- The concept: one slow, CPU-bound function ----------------------------- */
 
 struct pair {
@@ -69,7 +66,9 @@ static uint32_t gcd_by_counting_down(struct gil *g, struct pair p)
         if (p.a % candidate == 0 && p.b % candidate == 0)
             return candidate;
         gil_tick(g);
-        if ((candidate & 0xffff) == 0 && cl_interrupted())
+        /* Ctrl-C (cl_catch_sigint) is seen within a few ms even in a long
+         * count; the callers also check between pairs. */
+        if ((candidate & 0x3fff) == 0 && cl_interrupted())
             return 0;
     }
     return 1;
@@ -160,7 +159,7 @@ static void *pool_thread_main(void *arg)
         size_t first = task * pool->batch;
         size_t end = first + pool->batch < pool->npairs ? first + pool->batch : pool->npairs;
         double t0 = cl_now();
-        for (size_t i = first; i < end; i++)
+        for (size_t i = first; i < end && !cl_interrupted(); i++)
             pool->results[i] = gcd_by_counting_down(pool->gil, pool->pairs[i]);
         self->compute_s += cl_now() - t0;
     }
@@ -330,7 +329,8 @@ static _Noreturn void worker_process_main(int request_fd, int reply_fd, size_t b
         for (uint32_t i = 0; i < count; i++) {
             struct pair p;
             in = get_u32(get_u32(in, &p.a), &p.b);
-            out = put_u32(out, gcd_by_counting_down(&own_gil, p));
+            /* Interrupted: answer 0 at once; the parent discards the run. */
+            out = put_u32(out, cl_interrupted() ? 0 : gcd_by_counting_down(&own_gil, p));
         }
         uint64_t compute_ns = (uint64_t)((cl_now() - t0) * 1e9);
         put_u64(put_u32(put_u32(reply, first), count), compute_ns);
@@ -484,25 +484,51 @@ static struct measurement run_process_pool(const struct pair *pairs, size_t npai
     return m;
 }
 
-/* ---- The experiments --------------------------------------------------------- */
+/* ---- The experiments: every executor on the same pairs, in rounds ------------- */
+
+/* Euclid's algorithm: a different method, so the answers every executor is
+ * checked against do not come from the function being measured. */
+static uint32_t gcd_by_euclid(uint32_t a, uint32_t b)
+{
+    while (b != 0) {
+        uint32_t rest = a % b;
+        a = b;
+        b = rest;
+    }
+    return a;
+}
+
+/* Checked by hand; every executor must give these before anything is timed. */
+static const struct {
+    struct pair pair;
+    uint32_t gcd;
+} hand_checked[] = {
+    {{1071, 462}, 21},             /* 3^2 x 7 x 17 and 2 x 3 x 7 x 11 */
+    {{5000000, 3750000}, 1250000}, /* 2^6 x 5^7 and 2^4 x 3 x 5^7 */
+    {{4999999, 4999998}, 1},       /* neighbours share no factor */
+    {{65536, 98304}, 32768},       /* 2^16 and 3 x 2^15 */
+    {{7919, 7919}, 7919},          /* a prime and itself */
+};
+#define HAND_CHECKED (sizeof hand_checked / sizeof hand_checked[0])
 
 struct workload {
     size_t npairs;
     uint32_t size;
     struct pair *pairs;
-    uint32_t *expected; /* the serial answers every executor must match */
-    double serial_s;
+    uint32_t *expected; /* by Euclid */
 };
 
 /* Numbers in [size/2, size] from a fixed-seed generator (xorshift64), so
  * every run and every executor works on the same pairs. */
-static void make_pairs(struct workload *w)
+static struct workload make_workload(size_t npairs, uint32_t size)
 {
+    struct workload w = {.npairs = npairs, .size = size};
     uint64_t state = 0x9e3779b97f4a7c15u;
-    uint32_t low = w->size / 2 > 0 ? w->size / 2 : 1;
-    uint32_t span = w->size - low + 1;
-    w->pairs = checked_calloc(w->npairs, sizeof *w->pairs);
-    for (size_t i = 0; i < w->npairs; i++) {
+    uint32_t low = size / 2 > 0 ? size / 2 : 1;
+    uint32_t span = size - low + 1;
+    w.pairs = checked_calloc(npairs, sizeof *w.pairs);
+    w.expected = checked_calloc(npairs, sizeof *w.expected);
+    for (size_t i = 0; i < npairs; i++) {
         uint32_t v[2];
         for (int k = 0; k < 2; k++) {
             state ^= state << 13;
@@ -510,58 +536,38 @@ static void make_pairs(struct workload *w)
             state ^= state << 17;
             v[k] = low + (uint32_t)(state % span);
         }
-        w->pairs[i] = (struct pair){v[0], v[1]};
+        w.pairs[i] = (struct pair){v[0], v[1]};
+        w.expected[i] = gcd_by_euclid(v[0], v[1]);
     }
+    return w;
 }
 
-struct settings {
-    const char *executor;
-    struct cl_list workers, batch;
-    long pairs, size, runs;
-    bool csv, pinned;
-    int fds_at_start;
-};
-
-#define CSV_COLUMNS                                                                  \
-    "executor,workers,pairs,size,batch,pinned,wall_s,serial_s,speedup,compute_s,ship_s," \
-    "cpu_s,gil_wait_s,gil_switches,children_left,fds_leaked"
-
-static void report(const struct settings *s, const struct workload *w, const char *executor,
-                   long workers, size_t batch, const struct measurement *m)
+static struct workload hand_checked_workload(void)
 {
-    double speedup = w->serial_s / m->wall_s;
-    if (s->csv) {
-        cl_csv_row("%s,%ld,%zu,%u,%zu,%d,%.6f,%.6f,%.4f,%.6f,%.6f,%.6f,%.6f,%ld,%d,%d",
-                   executor, workers, w->npairs, w->size, batch, s->pinned, m->wall_s,
-                   w->serial_s, speedup, m->compute_s, m->ship_s, m->cpu_s,
-                   m->gil.wait_seconds, m->gil.switches, cl_children_left(),
-                   cl_open_fds() - s->fds_at_start);
-        return;
+    struct workload w = {.npairs = HAND_CHECKED, .size = 5000000};
+    w.pairs = checked_calloc(HAND_CHECKED, sizeof *w.pairs);
+    w.expected = checked_calloc(HAND_CHECKED, sizeof *w.expected);
+    for (size_t i = 0; i < HAND_CHECKED; i++) {
+        w.pairs[i] = hand_checked[i].pair;
+        w.expected[i] = hand_checked[i].gcd;
     }
-    printf("%-12s %7ld %5zu %7.3f %7.2fx %7.3f %9.2f %13ld\n", executor, workers, batch,
-           m->wall_s, speedup, m->ship_s, m->cpu_s / m->wall_s, m->gil.switches);
+    return w;
 }
 
-static void check_results(const struct workload *w, const uint32_t *results,
-                          const char *executor, long workers, size_t batch)
+static void free_workload(struct workload *w)
 {
-    if (cl_interrupted())
-        return;
-    for (size_t i = 0; i < w->npairs; i++)
-        if (results[i] != w->expected[i])
-            cl_die("%s, %ld workers, batch %zu: gcd(%u, %u) came back as %u, serial said %u",
-                   executor, workers, batch, w->pairs[i].a, w->pairs[i].b, results[i],
-                   w->expected[i]);
+    free(w->pairs);
+    free(w->expected);
 }
 
-/* The reference: one thread, no pool, a lock nobody else wants. */
-static struct measurement serial_once(struct workload *w)
+/* The serial loop: one thread, no pool, a lock nobody else wants. */
+static struct measurement run_serial(const struct workload *w, uint32_t *results)
 {
     struct gil no_gil;
     gil_init(&no_gil, GIL_NONE, 0, 0);
     double cpu0 = cpu_with_children(), t0 = cl_now();
-    for (size_t i = 0; i < w->npairs; i++)
-        w->expected[i] = gcd_by_counting_down(&no_gil, w->pairs[i]);
+    for (size_t i = 0; i < w->npairs && !cl_interrupted(); i++)
+        results[i] = gcd_by_counting_down(&no_gil, w->pairs[i]);
     struct measurement m = {.wall_s = cl_now() - t0};
     m.compute_s = m.wall_s;
     m.cpu_s = cpu_with_children() - cpu0;
@@ -569,99 +575,142 @@ static struct measurement serial_once(struct workload *w)
     return m;
 }
 
-/* On a shared machine a neighbour's burst can only make a run slower, so
- * each figure is the fastest of --runs runs. */
-static bool faster(const struct measurement *m, const struct measurement *best, long run)
-{
-    return run == 0 || m->wall_s < best->wall_s;
-}
+/* One executor, one configuration, once; its answers checked. */
+struct config {
+    const char *executor; /* serial, threads_gil, threads, processes */
+    long workers;
+    size_t batch;
+};
 
-static void run_serial(const struct settings *s, struct workload *w, bool show)
-{
-    w->expected = checked_calloc(w->npairs, sizeof *w->expected);
-    struct measurement best = {0};
-    for (long run = 0; run < s->runs && !cl_interrupted(); run++) {
-        struct measurement m = serial_once(w);
-        if (faster(&m, &best, run))
-            best = m;
-    }
-    w->serial_s = best.wall_s;
-    if (show && !cl_interrupted())
-        report(s, w, "serial", 1, w->npairs, &best);
-}
-
-static void run_one(const struct settings *s, const struct workload *w, const char *executor,
-                    long workers, size_t batch)
+static struct measurement run_config(const struct config *c, const struct workload *w)
 {
     uint32_t *results = checked_calloc(w->npairs, sizeof *results);
-    struct measurement best = {0};
-    for (long run = 0; run < s->runs && !cl_interrupted(); run++) {
-        memset(results, 0, w->npairs * sizeof *results);
-        struct measurement m;
-        if (strcmp(executor, "processes") == 0)
-            m = run_process_pool(w->pairs, w->npairs, results, workers, batch);
-        else
-            m = run_thread_pool(w->pairs, w->npairs, results, workers, batch,
-                                strcmp(executor, "threads_gil") == 0 ? GIL_NEW : GIL_NONE);
-        check_results(w, results, executor, workers, batch);
-        if (faster(&m, &best, run))
-            best = m;
-    }
+    struct measurement m;
+    if (strcmp(c->executor, "serial") == 0)
+        m = run_serial(w, results);
+    else if (strcmp(c->executor, "processes") == 0)
+        m = run_process_pool(w->pairs, w->npairs, results, c->workers, c->batch);
+    else
+        m = run_thread_pool(w->pairs, w->npairs, results, c->workers, c->batch,
+                            strcmp(c->executor, "threads_gil") == 0 ? GIL_NEW : GIL_NONE);
+    for (size_t i = 0; i < w->npairs && !cl_interrupted(); i++)
+        if (results[i] != w->expected[i])
+            cl_die("%s, %ld workers, batch %zu: gcd(%u, %u) came back as %u, should be %u",
+                   c->executor, c->workers, c->batch, w->pairs[i].a, w->pairs[i].b,
+                   results[i], w->expected[i]);
     free(results);
-    if (!cl_interrupted())
-        report(s, w, executor, workers, batch, &best);
+    return m;
 }
 
-static void table_header(const struct settings *s)
+#define CSV_COLUMNS                                                                  \
+    "executor,workers,pairs,size,batch,pinned,round,wall_s,serial_s,speedup,compute_s," \
+    "ship_s,cpu_s,gil_wait_s,gil_switches,children_left,fds_leaked"
+
+struct settings {
+    const char *executor;
+    struct cl_list workers, batch;
+    long pairs, size, rounds;
+    bool csv, pinned;
+    int fds_at_start;
+};
+
+static void csv_row(const struct settings *s, const struct workload *w, const struct config *c,
+                    long round, const struct measurement *m, double serial_s);
+static void print_table(const struct config *configs, int nconfigs,
+                        const struct measurement *m, long stride, long rounds);
+
+/* Interleaved rounds: serial, then every configuration, then serial again...
+ * Each speedup divides by the serial time of its own round, so a neighbour
+ * that slows a whole round slows both sides of the ratio. configs[0] is
+ * serial. m holds nconfigs x rounds measurements. */
+static long run_rounds(const struct settings *s, const struct workload *w,
+                       const struct config *configs, int nconfigs, struct measurement *m)
 {
-    if (!s->csv)
-        printf("executor     workers batch  wall_s  speedup  ship_s  cpu/wall  gil_switches\n");
+    long round = 0;
+    for (; round < s->rounds && !cl_interrupted(); round++) {
+        for (int c = 0; c < nconfigs && !cl_interrupted(); c++) {
+            m[c * s->rounds + round] = run_config(&configs[c], w);
+            if (s->csv && !cl_interrupted())
+                csv_row(s, w, &configs[c], round + 1, &m[c * s->rounds + round],
+                        m[round].wall_s);
+        }
+        if (!s->csv && isatty(STDERR_FILENO)) /* progress, where someone watches */
+            fprintf(stderr, "  round %ld of %ld done\r", round + 1, s->rounds);
+    }
+    if (!s->csv && isatty(STDERR_FILENO))
+        fprintf(stderr, "%30s\r", "");
+    return cl_interrupted() ? 0 : round;
 }
 
-/* Every executor asked for, at every worker count and batch size. */
-static void run_executors(const struct settings *s, struct workload *w)
+/* The configurations asked for: serial first, then each executor at each
+ * worker count and batch size. */
+static int plan(const struct settings *s, const struct workload *w, struct config *configs)
 {
     static const char *const parallel[] = {"threads_gil", "threads", "processes"};
-    bool all = strcmp(s->executor, "all") == 0;
-    if (!s->csv)
-        printf("gcd of %zu pairs of numbers in [%u, %u], by counting down\n", w->npairs,
-               w->size / 2, w->size);
-    table_header(s);
-    run_serial(s, w, all || strcmp(s->executor, "serial") == 0);
+    int n = 0;
+    configs[n++] = (struct config){"serial", 1, w->npairs};
     for (size_t e = 0; e < sizeof parallel / sizeof parallel[0]; e++) {
-        if (!all && strcmp(s->executor, parallel[e]) != 0)
+        if (strcmp(s->executor, "all") != 0 && strcmp(s->executor, parallel[e]) != 0)
             continue;
-        for (int i = 0; i < s->workers.n && !cl_interrupted(); i++)
-            for (int j = 0; j < s->batch.n && !cl_interrupted(); j++)
-                run_one(s, w, parallel[e], s->workers.v[i], (size_t)s->batch.v[j]);
+        for (int i = 0; i < s->workers.n; i++)
+            for (int j = 0; j < s->batch.n; j++)
+                configs[n++] = (struct config){parallel[e], s->workers.v[i],
+                                               (size_t)s->batch.v[j]};
     }
+    return n;
+}
+
+static void run_experiment(const struct settings *s, const struct workload *w,
+                           const struct config *configs, int nconfigs)
+{
+    struct measurement *m = checked_calloc((size_t)nconfigs * (size_t)s->rounds, sizeof *m);
+    long rounds = run_rounds(s, w, configs, nconfigs, m);
+    if (!s->csv && rounds > 0)
+        print_table(configs, nconfigs, m, s->rounds, rounds);
+    free(m);
+}
+
+/* Every executor must give the hand-checked answers; only then is anything
+ * timed. A gcd that always said 1 would stop here. */
+static void check_hand_checked(const struct settings *s)
+{
+    struct workload w = hand_checked_workload();
+    static const struct config executors[] = {
+        {"serial", 1, HAND_CHECKED}, {"threads_gil", 2, 1}, {"threads", 2, 1},
+        {"processes", 2, 1}};
+    for (size_t e = 0; e < sizeof executors / sizeof executors[0] && !cl_interrupted(); e++)
+        run_config(&executors[e], &w);
+    if (!s->csv && !cl_interrupted()) {
+        printf("hand-checked first, by every executor:");
+        for (size_t i = 0; i < HAND_CHECKED; i++)
+            printf("%s gcd(%u, %u) = %u", i ? "," : "", hand_checked[i].pair.a,
+                   hand_checked[i].pair.b, hand_checked[i].gcd);
+        printf("\n\n");
+    }
+    free_workload(&w);
 }
 
 /* The story's second part: the same kind of work cut into pieces so small
- * that sending a piece costs more than computing it, unless the pieces are
- * batched. */
+ * that sending a piece costs more than computing it, unless they are batched. */
 static void run_shipping_story(const struct settings *s)
 {
-    struct workload tiny = {.npairs = 20000, .size = 1000};
-    make_pairs(&tiny);
-    run_serial(s, &tiny, false); /* --runs applies here too */
+    struct workload tiny = make_workload(20000, 1000);
     long workers = cl_cores_online() < 2 ? 2 : cl_cores_online();
-    printf("\nshipping: %zu pairs in [%u, %u], %ld process workers (serial %.3f s)\n",
-           tiny.npairs, tiny.size / 2, tiny.size, workers, tiny.serial_s);
-    table_header(s);
-    static const size_t batches[] = {1, 10, 100, 1000};
-    for (size_t j = 0; j < sizeof batches / sizeof batches[0] && !cl_interrupted(); j++)
-        run_one(s, &tiny, "processes", workers, batches[j]);
-    free(tiny.pairs);
-    free(tiny.expected);
+    struct config configs[] = {{"serial", 1, tiny.npairs}, {"processes", workers, 1},
+                               {"processes", workers, 10}, {"processes", workers, 100},
+                               {"processes", workers, 1000}};
+    printf("\nshipping: %zu pairs in [%u, %u], %ld process workers, pairs per message varied\n",
+           tiny.npairs, tiny.size / 2, tiny.size, workers);
+    run_experiment(s, &tiny, configs, (int)(sizeof configs / sizeof configs[0]));
+    free_workload(&tiny);
 }
 
 int main(int argc, char **argv)
 {
     struct settings s = {.executor = "all", .workers = {3, {1, 2, 4}}, .batch = {1, {1}},
-                         .pairs = 150, .size = 5000000, .runs = 1};
+                         .pairs = 60, .size = 5000000, .rounds = 3};
     struct cl_opt opts[] = {
-        {"executor", CL_OPT_CHOICE, &s.executor, "which executor to run",
+        {"executor", CL_OPT_CHOICE, &s.executor, "which executor to run beside serial",
          .choices = "all|serial|threads_gil|threads|processes"},
         {"workers", CL_OPT_LIST, &s.workers, "pool sizes to try", 1, 64},
         {"pairs", CL_OPT_INT, &s.pairs, "number pairs to find the gcd of", 1, 10000000},
@@ -669,7 +718,7 @@ int main(int argc, char **argv)
          2, 2000000000},
         {"batch", CL_OPT_LIST, &s.batch, "pairs per task (per message, for processes)",
          1, 10000000},
-        {"runs", CL_OPT_INT, &s.runs, "runs of each; the fastest is reported", 1, 100},
+        {"rounds", CL_OPT_INT, &s.rounds, "rounds: serial and every executor once each", 1, 100},
         {0},
     };
     struct cl_program prog = {
@@ -683,14 +732,17 @@ int main(int argc, char **argv)
             "  64_true_parallelism --executor processes --workers 2 --pairs 20000 \\\n"
             "      --size 1000 --batch 1,10,100,1000             when shipping costs more\n"
             "CSV columns: " CSV_COLUMNS "\n"
-            "  speedup = serial_s / wall_s; each time is the fastest of --runs runs;\n"
-            "  the serial row has workers 1 and batch = pairs.\n"
+            "  One row per configuration per round; a round runs serial, then every\n"
+            "  configuration once. speedup = serial_s / wall_s of the same round.\n"
+            "  The serial row has workers 1 and batch = pairs.\n"
             "  compute_s: worker-seconds inside the gcd function (under the GIL this\n"
             "  includes waiting for the lock); ship_s: worker-seconds lost to\n"
             "  serialising and shipping (processes only); cpu_s: user + system time,\n"
             "  the reaped worker processes included.\n"
             "  gil_*: the lock's statistics (threads_gil only). children_left and\n"
-            "  fds_leaked are counted after each row; both must be 0.\n",
+            "  fds_leaked are counted after each row; both must be 0.\n"
+            "Every answer is checked against Euclid's algorithm, and every executor\n"
+            "first against hand-checked pairs; a wrong one stops the run (!!!).\n",
         .opts = opts,
     };
     cl_parse(&prog, argc, argv);
@@ -706,11 +758,16 @@ int main(int argc, char **argv)
     s.fds_at_start = cl_open_fds();
     if (s.csv)
         cl_csv_header(CSV_COLUMNS);
-    struct workload w = {.npairs = (size_t)s.pairs, .size = (uint32_t)s.size};
-    make_pairs(&w);
-    run_executors(&s, &w);
-    free(w.pairs);
-    free(w.expected);
+    check_hand_checked(&s);
+
+    struct workload w = make_workload((size_t)s.pairs, (uint32_t)s.size);
+    struct config *configs = checked_calloc(1 + 3 * CL_LIST_MAX * CL_LIST_MAX, sizeof *configs);
+    if (!s.csv)
+        printf("gcd of %zu pairs of numbers in [%u, %u], by counting down; %ld rounds\n",
+               w.npairs, w.size / 2, w.size, s.rounds);
+    run_experiment(&s, &w, configs, plan(&s, &w, configs));
+    free(configs);
+    free_workload(&w);
     if (!s.csv && strcmp(s.executor, "all") == 0 && !cl_interrupted())
         run_shipping_story(&s);
 
@@ -721,4 +778,51 @@ int main(int argc, char **argv)
         return 130;
     }
     return 0;
+}
+
+/* ---- Reporting ----------------------------------------------------------------- */
+
+static void csv_row(const struct settings *s, const struct workload *w, const struct config *c,
+                    long round, const struct measurement *m, double serial_s)
+{
+    cl_csv_row("%s,%ld,%zu,%u,%zu,%d,%ld,%.6f,%.6f,%.4f,%.6f,%.6f,%.6f,%.6f,%ld,%d,%d",
+               c->executor, c->workers, w->npairs, w->size, c->batch, s->pinned, round,
+               m->wall_s, serial_s, serial_s / m->wall_s, m->compute_s, m->ship_s, m->cpu_s,
+               m->gil.wait_seconds, m->gil.switches, cl_children_left(),
+               cl_open_fds() - s->fds_at_start);
+}
+
+/* One line per configuration: medians over the rounds, the speedup's range. */
+static void print_table(const struct config *configs, int nconfigs,
+                        const struct measurement *m, long stride, long rounds)
+{
+    printf("executor     workers batch  wall_s  speedup   (lo-hi, %ld rounds)  ship_s  "
+           "cpu/wall  gil_switches\n", rounds);
+    double *wall = checked_calloc((size_t)rounds, sizeof *wall);
+    double *speedup = checked_calloc((size_t)rounds, sizeof *speedup);
+    double *ship = checked_calloc((size_t)rounds, sizeof *ship);
+    double *busy = checked_calloc((size_t)rounds, sizeof *busy);
+    for (int c = 0; c < nconfigs; c++) {
+        long switches = 0;
+        for (long r = 0; r < rounds; r++) {
+            const struct measurement *one = &m[(size_t)c * (size_t)stride + (size_t)r];
+            wall[r] = one->wall_s;
+            speedup[r] = m[r].wall_s / one->wall_s;
+            ship[r] = one->ship_s;
+            busy[r] = one->cpu_s / one->wall_s;
+            switches += one->gil.switches;
+        }
+        struct cl_spread x = cl_spread_of(speedup, (size_t)rounds);
+        char range[32];
+        snprintf(range, sizeof range, "(%.2f-%.2fx)", x.lo, x.hi);
+        printf("%-12s %7ld %5zu %7.3f %7.2fx   %-18s %7.3f %9.2f %13ld\n",
+               configs[c].executor, configs[c].workers, configs[c].batch,
+               cl_spread_of(wall, (size_t)rounds).median, x.median, range,
+               cl_spread_of(ship, (size_t)rounds).median,
+               cl_spread_of(busy, (size_t)rounds).median, switches / rounds);
+    }
+    free(wall);
+    free(speedup);
+    free(ship);
+    free(busy);
 }

@@ -1,0 +1,167 @@
+/* test_62_mixing.c - Item 62's behaviour, run as a user would run it.
+ *
+ * The writers write "file F line K" for K = 0 .. lines-1 into each file, so
+ * the merged output's content is known in advance: files x lines lines, each
+ * file's in order. Every run reads its merged file back and exits 1 ("!!!")
+ * on a line lost, doubled or out of order; the tests also check the counts
+ * in its CSV row against the numbers they asked for. No test looks at a time. */
+#include "helpers.h"
+
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static struct run_result r;
+
+#define PROGRAM "62_mixing"
+
+static const char *steps[] = {"threads", "executor", "threadsafe", "native", "bottomup"};
+
+static char tmpdir[] = "/tmp/test62-XXXXXX";
+
+static void use_fresh_tmpdir(void)
+{
+    cr_assert_not_null(mkdtemp(tmpdir));
+    cr_assert_eq(setenv("TMPDIR", tmpdir, 1), 0);
+}
+
+static void assert_tmpdir_empty_and_remove(void)
+{
+    DIR *d = opendir(tmpdir);
+    cr_assert_not_null(d);
+    int entries = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            entries++;
+    closedir(d);
+    cr_assert_eq(entries, 0, "the program left %d entries in %s", entries, tmpdir);
+    cr_assert_eq(rmdir(tmpdir), 0);
+}
+
+/* The one row of a single-step run: every line there, nothing wrong. */
+static void assert_merged_whole(const char *step, int files, int lines)
+{
+    cr_assert_eq(r.exit_code, 0, "%s: exit %d, stderr: %s", step, r.exit_code, r.err);
+    cr_assert_eq(count_lines(r.out), 2, "%s: %s", step, r.out);
+    cr_assert_eq(csv_number(r.out, "step", step, "lines_merged"), files * lines, "%s", r.out);
+    cr_assert_eq(csv_number(r.out, "step", step, "lost"), 0, "%s", r.out);
+    cr_assert_eq(csv_number(r.out, "step", step, "doubled"), 0, "%s", r.out);
+    cr_assert_eq(csv_number(r.out, "step", step, "out_of_order"), 0, "%s", r.out);
+}
+
+Test(item62, every_step_keeps_each_files_order, .timeout = 40)
+{
+    use_fresh_tmpdir();
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        run_program(&r, 20, PROGRAM, "--csv", "--step", steps[i], "--files", "3", "--lines",
+                    "20", "--interval-ms", "3", "--poll-ms", "5", "--tail-ms", "0", NULL);
+        assert_merged_whole(steps[i], 3, 20);
+    }
+    assert_tmpdir_empty_and_remove();
+}
+
+Test(item62, a_flood_of_lines_arrives_whole_and_in_order, .timeout = 40)
+{
+    /* Writers that never pause: reads find many lines, and half lines, at once. */
+    use_fresh_tmpdir();
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        run_program(&r, 20, PROGRAM, "--csv", "--step", steps[i], "--files", "4", "--lines",
+                    "3000", "--interval-ms", "0", "--poll-ms", "1", "--tail-ms", "0", NULL);
+        assert_merged_whole(steps[i], 4, 3000);
+    }
+    assert_tmpdir_empty_and_remove();
+}
+
+Test(item62, one_worker_serves_many_files, .timeout = 30)
+{
+    use_fresh_tmpdir();
+    run_program(&r, 20, PROGRAM, "--csv", "--step", "executor", "--workers", "1", "--files",
+                "8", "--lines", "15", "--interval-ms", "2", "--poll-ms", "3", "--tail-ms", "20",
+                NULL);
+    assert_merged_whole("executor", 8, 15);
+    assert_tmpdir_empty_and_remove();
+}
+
+Test(item62, pinned_rounds_run_every_step, .timeout = 30)
+{
+    use_fresh_tmpdir();
+    run_program(&r, 20, PROGRAM, "--csv", "--pin", "--rounds", "2", "--files", "2", "--lines",
+                "5", "--interval-ms", "2", "--poll-ms", "2", "--tail-ms", "0", NULL);
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    cr_assert_eq(count_lines(r.out), 1 + 2 * 5, "%s", r.out);
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        char row[64];
+        snprintf(row, sizeof row, "\n%s,2,1,", steps[i]);
+        cr_assert_not_null(strstr(r.out, row), "no round 2 pinned row for %s: %s", steps[i], r.out);
+    }
+    assert_tmpdir_empty_and_remove();
+}
+
+Test(item62, the_story_gives_the_verdict, .timeout = 30)
+{
+    use_fresh_tmpdir();
+    run_program(&r, 20, PROGRAM, "--interval-ms", "5", "--poll-ms", "5", "--tail-ms", "20", NULL);
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    cr_assert_not_null(strstr(r.out, "verdict: both directions of the bridge work without races "
+                                     "or lost lines (5 runs checked"),
+                       "%s", r.out);
+    assert_tmpdir_empty_and_remove();
+}
+
+/* Ctrl-C part-way through: exit 130 within a bounded wait, nothing left. */
+Test(item62, ctrl_c_stops_it_and_removes_the_files, .timeout = 30)
+{
+    use_fresh_tmpdir();
+    const char *bin = getenv("CONCLAB_BIN");
+    cr_assert_not_null(bin);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", bin, PROGRAM);
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        fflush(NULL);
+        pid_t pid = fork();
+        cr_assert_geq(pid, 0);
+        if (pid == 0) {
+            if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
+                _exit(127);
+            execl(path, path, "--step", steps[i], (char *)NULL);
+            _exit(127);
+        }
+        nanosleep(&(struct timespec){0, 400 * 1000000L}, NULL);  /* mid-run */
+        kill(pid, SIGINT);
+        int status = 0, waited_ms = 0;
+        while (waitpid(pid, &status, WNOHANG) == 0 && waited_ms < 5000) {
+            nanosleep(&(struct timespec){0, 10 * 1000000L}, NULL);
+            waited_ms += 10;
+        }
+        if (waited_ms >= 5000) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            cr_assert_fail("%s: still running 5 s after Ctrl-C", steps[i]);
+        }
+        cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130, "%s: status %d", steps[i],
+                  status);
+    }
+    assert_tmpdir_empty_and_remove();
+}
+
+Test(item62, bad_flags_are_one_line_and_exit_2, .timeout = 30)
+{
+    const char *bad[][2] = {
+        {"--step", "halfway"}, {"--files", "0"},      {"--lines", "0"},
+        {"--interval-ms", "-1"}, {"--poll-ms", "0"},  {"--tail-ms", "x"},
+        {"--workers", "65"},   {"--rounds", "0"},     {"--no-such", "1"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        run_program(&r, 10, PROGRAM, bad[i][0], bad[i][1], NULL);
+        cr_assert_eq(r.exit_code, 2, "%s %s: exit %d, stderr: %s", bad[i][0], bad[i][1],
+                     r.exit_code, r.err);
+        cr_assert_eq(count_lines(r.err), 1, "%s %s: %s", bad[i][0], bad[i][1], r.err);
+        cr_assert_str_eq(r.out, "", "%s %s printed: %s", bad[i][0], bad[i][1], r.out);
+    }
+}
