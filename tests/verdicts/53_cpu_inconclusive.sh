@@ -2,5 +2,5 @@
 # expect: inconclusive
 # The no-GIL control reached only 0.66x: no core was free, so "no faster
 # under a GIL" proves nothing.
-f=$RUN/53_cpu.csv
-awk -F, -v OFS=, 'NR > 1 && $2 == "none" { $8 = 0.66 } 1' "$f" >"$f.new" && mv "$f.new" "$f"
+. tests/verdicts/doctor.sh
+set_column "$RUN/53_cpu.csv" speedup 0.66 policy=none
