@@ -37,6 +37,7 @@
 #include "53_threads_gil/divisors.h"
 #include "53_threads_gil/gil.h"
 #include "53_threads_gil/gil_trace.h"
+#include "53_threads_gil/story.h"
 #include "clab.h"
 
 #include <math.h>
@@ -46,23 +47,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-struct settings {
-    const char *mode, *policy;
-    struct cl_list threads;
-    long rounds;
-    double interval_ms;
-    long ticks;
-    long size;          /* cpu: the numbers are near this */
-    long waits;         /* io, overlap: blocking waits per thread */
-    long wait_ms;       /* io, overlap: length of each */
-    long trips;         /* convoy: round trips measured */
-    struct cl_list echo_us; /* convoy: the echo server's delays before each reply */
-    double convoy_s;    /* convoy: at most this long per measurement */
-    long trace_ms;      /* timeline: how long each scene runs */
-    const char *trace_json; /* timeline: Chrome trace-event JSON written here */
-    bool csv, pinned;
-};
 
 static void init_gil(struct gil *g, const struct settings *s, enum gil_policy policy)
 {
@@ -166,11 +150,6 @@ static void check_divisors(const struct cpu_job *jobs, long n)
     }
 }
 
-/* One round's measurement of one variant: serial, then threaded. */
-struct speedup {
-    double serial_s, wall_s, cpu_s;
-    struct gil_stats stats; /* of the threaded run */
-};
 
 static struct speedup cpu_round(const struct settings *s, enum gil_policy policy, long threads)
 {
@@ -260,9 +239,6 @@ static struct speedup io_round(const struct settings *s, enum gil_policy policy,
 /* The main thread computes while T threads make blocking waits: the book's
  * point is that the waits cost no computing time, so together they take
  * about as long as the longer of the two alone. */
-struct overlap {
-    double compute_s, io_s, both_s;
-};
 
 static struct overlap overlap_round(const struct settings *s, enum gil_policy policy,
                                     long threads, uint64_t number)
@@ -391,12 +367,6 @@ static void *hog_thread(void *arg)
     return NULL;
 }
 
-/* The client's round trips; trips == 0 means it never finished one: starved. */
-struct trips {
-    long trips;
-    double p50_us, p99_us;
-    struct gil_stats stats;
-};
 
 /* The client starts once the CPU-bound thread is running: it finds the lock
  * taken, as an I/O thread in a busy interpreter does. */
@@ -455,10 +425,6 @@ static struct trips convoy_once(const struct settings *s, struct gil *g, long ec
     return r;
 }
 
-/* One round: the client alone, then beside one CPU-bound thread. */
-struct convoy_pair {
-    struct trips alone, busy;
-};
 
 static struct convoy_pair convoy_round(const struct settings *s, enum gil_policy policy,
                                        long echo_us)
@@ -557,22 +523,6 @@ static void timeline_convoy(struct gil *g, long trace_ms, long echo_us)
 
 /* ---- Rounds: every variant once per round, then the reports ---------------- */
 
-static void report_speedup(const struct settings *s, const char *mode, enum gil_policy policy,
-                           long threads, long round, const struct speedup *r);
-static void report_speedup_summary(const struct settings *s, const char *mode,
-                                   enum gil_policy policy, long threads,
-                                   const struct speedup *rounds, long n);
-static void report_overlap(const struct settings *s, enum gil_policy policy, long threads,
-                           long round, const struct overlap *r);
-static void report_overlap_summary(const struct settings *s, enum gil_policy policy,
-                                   long threads, const struct overlap *rounds, long n);
-static void report_convoy(const struct settings *s, enum gil_policy policy, long echo_us,
-                          long round, const struct convoy_pair *r);
-static void report_convoy_summary(const struct settings *s, enum gil_policy policy,
-                                  long echo_us, const struct convoy_pair *rounds, long n);
-static void report_timeline(const struct settings *s, const char *scene,
-                            enum gil_policy policy, const struct gil_trace *trace);
-static void print_heading(const struct settings *s, const char *mode, uint64_t number);
 
 static int policies_to_run(const char *name, enum gil_policy out[3])
 {
@@ -599,7 +549,7 @@ static void *round_table(int policies, int variants, long rounds, size_t size)
 static void run_speedups(const struct settings *s, const char *mode,
                          const enum gil_policy *policies, int np)
 {
-    print_heading(s, mode, 0);
+    story53_heading(s, mode, 0);
     struct speedup *res = round_table(np, CL_LIST_MAX, s->rounds, sizeof *res);
     long done = 0;
     for (long round = 0; round < s->rounds && !cl_interrupted(); round++) {
@@ -611,13 +561,13 @@ static void run_speedups(const struct settings *s, const char *mode,
                                        : io_round(s, policies[p], threads);
                 res[AT(p, t, round)] = r;
                 if (!cl_interrupted())
-                    report_speedup(s, mode, policies[p], threads, round + 1, &r);
+                    story53_speedup_row(s, mode, policies[p], threads, round + 1, &r);
             }
         done += !cl_interrupted();
     }
     for (int p = 0; p < np && done > 0; p++)
         for (int t = 0; t < s->threads.n; t++)
-            report_speedup_summary(s, mode, policies[p], s->threads.v[t], &res[AT(p, t, 0)],
+            story53_speedup_summary(s, mode, policies[p], s->threads.v[t], &res[AT(p, t, 0)],
                                    done);
     free(res);
 }
@@ -625,7 +575,7 @@ static void run_speedups(const struct settings *s, const char *mode,
 static void run_overlaps(const struct settings *s, const enum gil_policy *policies, int np)
 {
     uint64_t number = overlap_number(s);
-    print_heading(s, "overlap", number);
+    story53_heading(s, "overlap", number);
     struct overlap *res = round_table(np, CL_LIST_MAX, s->rounds, sizeof *res);
     long done = 0;
     for (long round = 0; round < s->rounds && !cl_interrupted(); round++) {
@@ -634,19 +584,19 @@ static void run_overlaps(const struct settings *s, const enum gil_policy *polici
                 struct overlap r = overlap_round(s, policies[p], s->threads.v[t], number);
                 res[AT(p, t, round)] = r;
                 if (!cl_interrupted())
-                    report_overlap(s, policies[p], s->threads.v[t], round + 1, &r);
+                    story53_overlap_row(s, policies[p], s->threads.v[t], round + 1, &r);
             }
         done += !cl_interrupted();
     }
     for (int p = 0; p < np && done > 0; p++)
         for (int t = 0; t < s->threads.n; t++)
-            report_overlap_summary(s, policies[p], s->threads.v[t], &res[AT(p, t, 0)], done);
+            story53_overlap_summary(s, policies[p], s->threads.v[t], &res[AT(p, t, 0)], done);
     free(res);
 }
 
 static void run_convoys(const struct settings *s, const enum gil_policy *policies, int np)
 {
-    print_heading(s, "convoy", 0);
+    story53_heading(s, "convoy", 0);
     struct convoy_pair *res = round_table(np, CL_LIST_MAX, s->rounds, sizeof *res);
     long done = 0;
     for (long round = 0; round < s->rounds && !cl_interrupted(); round++) {
@@ -655,13 +605,13 @@ static void run_convoys(const struct settings *s, const enum gil_policy *policie
                 struct convoy_pair r = convoy_round(s, policies[p], s->echo_us.v[e]);
                 res[AT(p, e, round)] = r;
                 if (!cl_interrupted())
-                    report_convoy(s, policies[p], s->echo_us.v[e], round + 1, &r);
+                    story53_convoy_row(s, policies[p], s->echo_us.v[e], round + 1, &r);
             }
         done += !cl_interrupted();
     }
     for (int p = 0; p < np && done > 0; p++)
         for (int e = 0; e < s->echo_us.n; e++)
-            report_convoy_summary(s, policies[p], s->echo_us.v[e], &res[AT(p, e, 0)], done);
+            story53_convoy_summary(s, policies[p], s->echo_us.v[e], &res[AT(p, e, 0)], done);
     free(res);
 }
 
@@ -669,7 +619,7 @@ static void run_convoys(const struct settings *s, const enum gil_policy *policie
  * echo is the last of --echo-us (100 us by default). */
 static void run_timelines(const struct settings *s, const enum gil_policy *policies, int np)
 {
-    print_heading(s, "timeline", 0);
+    story53_heading(s, "timeline", 0);
     FILE *json = NULL;
     if (s->trace_json) {
         json = fopen(s->trace_json, "w");
@@ -694,7 +644,7 @@ static void run_timelines(const struct settings *s, const enum gil_policy *polic
             else
                 timeline_convoy(&g, s->trace_ms, s->echo_us.v[s->echo_us.n - 1]);
             if (!cl_interrupted()) {
-                report_timeline(s, scenes[k], policies[p], &trace);
+                story53_timeline(s, scenes[k], policies[p], &trace);
                 if (json) {
                     char name[64];
                     snprintf(name, sizeof name, "%s, %s GIL", scenes[k],
@@ -727,207 +677,6 @@ static void run_modes(const struct settings *s)
         run_convoys(s, policies, np);
     if ((all || strcmp(s->mode, "timeline") == 0) && !cl_interrupted())
         run_timelines(s, policies, np);
-}
-
-/* ---- Reporting: CSV rows, the story's tables -------------------------------- */
-
-/* Each mode has its own columns; --csv therefore needs one mode. */
-#define SPEEDUP_COLUMNS                                                                  \
-    "mode,policy,threads,round,pinned,serial_s,wall_s,speedup,cpu_s,acquisitions,"       \
-    "forced_drops,switches,wait_s"
-#define OVERLAP_COLUMNS                                                                  \
-    "mode,policy,threads,round,pinned,compute_s,io_s,both_s,sum_s,max_s,hidden"
-#define CONVOY_COLUMNS                                                                   \
-    "mode,policy,echo_us,round,pinned,alone_p50_us,alone_p99_us,alone_trips,busy_p50_us," \
-    "busy_p99_us,busy_trips,slowdown,forced_drops,switches"
-#define TIMELINE_COLUMNS "scene,policy,thread,label,state,start_ms,end_ms"
-
-static void print_heading(const struct settings *s, const char *mode, uint64_t number)
-{
-    if (s->csv) {
-        const char *cols = strcmp(mode, "overlap") == 0    ? OVERLAP_COLUMNS
-                           : strcmp(mode, "convoy") == 0   ? CONVOY_COLUMNS
-                           : strcmp(mode, "timeline") == 0 ? TIMELINE_COLUMNS
-                                                           : SPEEDUP_COLUMNS;
-        cl_csv_header(cols);
-        return;
-    }
-    printf("\n");
-    if (strcmp(mode, "cpu") == 0)
-        printf("cpu: divisors of T numbers near %ld, serial vs one thread per number\n", s->size);
-    else if (strcmp(mode, "io") == 0)
-        printf("io: T threads x %ld blocking waits of %ld ms, serial vs T threads\n", s->waits,
-               s->wait_ms);
-    else if (strcmp(mode, "overlap") == 0)
-        printf("overlap: this thread counts the divisors of %llu while T threads each make\n"
-               "  %ld blocking waits of %ld ms; 'hidden' is the share of the shorter part that\n"
-               "  disappeared (1: wall = the larger part, 0: wall = the sum)\n",
-               (unsigned long long)number, s->waits, s->wait_ms);
-    else if (strcmp(mode, "convoy") == 0)
-        printf("convoy: %ld socket round trips, alone and beside one CPU-bound thread\n",
-               s->trips);
-    else {
-        printf("timeline: who holds the lock, %ld ms per scene\n", s->trace_ms);
-        return;
-    }
-    printf("  (median over %ld rounds, smallest-largest round in brackets)\n", s->rounds);
-    if (strcmp(mode, "cpu") == 0 || strcmp(mode, "io") == 0)
-        printf("  policy threads serial_s wall_s  speedup (range)     cpu/wall acquired forced\n");
-    else if (strcmp(mode, "overlap") == 0)
-        printf("  policy threads compute_s   io_s both_s  sum_s   hidden (range)\n");
-    else if (strcmp(mode, "convoy") == 0)
-        printf("  policy echo_us alone_p50_us busy_p50_us  slowdown (range)    busy_trips\n");
-}
-
-static void report_speedup(const struct settings *s, const char *mode, enum gil_policy policy,
-                           long threads, long round, const struct speedup *r)
-{
-    if (s->csv)
-        cl_csv_row("%s,%s,%ld,%ld,%d,%.6f,%.6f,%.4f,%.6f,%ld,%ld,%ld,%.6f", mode,
-                   gil_policy_name(policy), threads, round, s->pinned, r->serial_s, r->wall_s,
-                   r->serial_s / r->wall_s, r->cpu_s, r->stats.acquisitions,
-                   r->stats.forced_drops, r->stats.switches, r->stats.wait_seconds);
-}
-
-static void report_speedup_summary(const struct settings *s, const char *mode,
-                                   enum gil_policy policy, long threads,
-                                   const struct speedup *rounds, long n)
-{
-    (void)mode;
-    if (s->csv)
-        return;
-    double serial[n], wall[n], ratio[n], cpu[n];
-    for (long i = 0; i < n; i++) {
-        serial[i] = rounds[i].serial_s;
-        wall[i] = rounds[i].wall_s;
-        ratio[i] = serial[i] / wall[i];
-        cpu[i] = rounds[i].cpu_s / wall[i];
-    }
-    struct cl_spread sp = cl_spread_of(ratio, (size_t)n);
-    const struct gil_stats *last = &rounds[n - 1].stats;
-    printf("  %-6s %7ld %8.3f %6.3f %6.2fx (%.2f-%.2f) %8.2f %8ld %6ld\n",
-           gil_policy_name(policy), threads, cl_spread_of(serial, (size_t)n).median,
-           cl_spread_of(wall, (size_t)n).median, sp.median, sp.lo, sp.hi,
-           cl_spread_of(cpu, (size_t)n).median, last->acquisitions, last->forced_drops);
-}
-
-static double hidden_share(const struct overlap *r)
-{
-    double shorter = r->compute_s < r->io_s ? r->compute_s : r->io_s;
-    return (r->compute_s + r->io_s - r->both_s) / shorter;
-}
-
-static void report_overlap(const struct settings *s, enum gil_policy policy, long threads,
-                           long round, const struct overlap *r)
-{
-    if (s->csv)
-        cl_csv_row("overlap,%s,%ld,%ld,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.4f",
-                   gil_policy_name(policy), threads, round, s->pinned, r->compute_s, r->io_s,
-                   r->both_s, r->compute_s + r->io_s, fmax(r->compute_s, r->io_s),
-                   hidden_share(r));
-}
-
-static void report_overlap_summary(const struct settings *s, enum gil_policy policy,
-                                   long threads, const struct overlap *rounds, long n)
-{
-    if (s->csv)
-        return;
-    double compute[n], io[n], both[n], hidden[n];
-    for (long i = 0; i < n; i++) {
-        compute[i] = rounds[i].compute_s;
-        io[i] = rounds[i].io_s;
-        both[i] = rounds[i].both_s;
-        hidden[i] = hidden_share(&rounds[i]);
-    }
-    struct cl_spread h = cl_spread_of(hidden, (size_t)n);
-    double c = cl_spread_of(compute, (size_t)n).median, i = cl_spread_of(io, (size_t)n).median;
-    printf("  %-6s %7ld %9.3f %6.3f %6.3f %6.3f %6.2f (%.2f-%.2f)\n", gil_policy_name(policy),
-           threads, c, i, cl_spread_of(both, (size_t)n).median, c + i, h.median, h.lo, h.hi);
-}
-
-/* A starved client (no trip finished) waited at least convoy_s: that is
- * what its p50 reports, a lower bound, with busy_trips 0. */
-static double p50_or_wait(const struct settings *s, const struct trips *t)
-{
-    return t->trips > 0 ? t->p50_us : s->convoy_s * 1e6;
-}
-
-static void report_convoy(const struct settings *s, enum gil_policy policy, long echo_us,
-                          long round, const struct convoy_pair *r)
-{
-    if (!s->csv)
-        return;
-    double alone = p50_or_wait(s, &r->alone), busy = p50_or_wait(s, &r->busy);
-    cl_csv_row("convoy,%s,%ld,%ld,%d,%.2f,%.2f,%ld,%.2f,%.2f,%ld,%.3f,%ld,%ld",
-               gil_policy_name(policy), echo_us, round, s->pinned, alone,
-               r->alone.trips ? r->alone.p99_us : alone, r->alone.trips, busy,
-               r->busy.trips ? r->busy.p99_us : busy, r->busy.trips, busy / alone,
-               r->busy.stats.forced_drops, r->busy.stats.switches);
-}
-
-static void report_convoy_summary(const struct settings *s, enum gil_policy policy,
-                                  long echo_us, const struct convoy_pair *rounds, long n)
-{
-    if (s->csv)
-        return;
-    double alone[n], busy[n], slowdown[n];
-    long fewest = s->trips;
-    for (long i = 0; i < n; i++) {
-        alone[i] = p50_or_wait(s, &rounds[i].alone);
-        busy[i] = p50_or_wait(s, &rounds[i].busy);
-        slowdown[i] = busy[i] / alone[i];
-        if (rounds[i].busy.trips < fewest)
-            fewest = rounds[i].busy.trips;
-    }
-    struct cl_spread sl = cl_spread_of(slowdown, (size_t)n);
-    printf("  %-6s %7ld %12.0f %11.0f %7.1fx (%.1f-%.1f) %6ld%s\n", gil_policy_name(policy),
-           echo_us, cl_spread_of(alone, (size_t)n).median, cl_spread_of(busy, (size_t)n).median,
-           sl.median, sl.lo, sl.hi, fewest,
-           fewest == 0 ? "  starved: no trip finished in a round (a result, not a failure)"
-                       : "");
-}
-
-/* The story's summary of a scene: how often the lock changed hands, and the
- * longest stretch one thread ran. */
-struct timeline_summary {
-    const struct settings *s;
-    const char *scene;
-    enum gil_policy policy;
-    long intervals[4];
-    double longest_run_ms, waiting_ms[2], syscall_ms;
-};
-
-static void timeline_interval(void *arg, int thread, const char *label,
-                              enum gil_trace_state state, double start, double end)
-{
-    struct timeline_summary *t = arg;
-    if (t->s->csv) {
-        cl_csv_row("%s,%s,%d,%s,%s,%.4f,%.4f", t->scene, gil_policy_name(t->policy), thread,
-                   label ? label : "thread", gil_trace_state_name(state), start * 1e3,
-                   end * 1e3);
-        return;
-    }
-    t->intervals[state]++;
-    if (state == GIL_STATE_RUNNING && (end - start) * 1e3 > t->longest_run_ms)
-        t->longest_run_ms = (end - start) * 1e3;
-    if (state == GIL_STATE_WAITING && thread < 2)
-        t->waiting_ms[thread] += (end - start) * 1e3;
-    if (state == GIL_STATE_SYSCALL)
-        t->syscall_ms += (end - start) * 1e3;
-}
-
-static void report_timeline(const struct settings *s, const char *scene,
-                            enum gil_policy policy, const struct gil_trace *trace)
-{
-    struct timeline_summary t = {.s = s, .scene = scene, .policy = policy};
-    gil_trace_intervals(trace, timeline_interval, &t);
-    if (s->csv)
-        return;
-    printf("  %-6s %-3s GIL: %5ld stretches running, longest %.2f ms; waiting %.1f + %.1f ms; "
-           "in system calls %.1f ms%s\n",
-           scene, gil_policy_name(policy), t.intervals[GIL_STATE_RUNNING], t.longest_run_ms,
-           t.waiting_ms[0], t.waiting_ms[1], t.syscall_ms,
-           gil_trace_lost(trace) ? " (buffer full: the end is missing)" : "");
 }
 
 /* --trace-json FILE takes a file name, which the shared parser has no kind
