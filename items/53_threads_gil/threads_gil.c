@@ -27,12 +27,17 @@
  *       build/bin/53_threads_gil --mode timeline --trace-json gil.json
  *       build/bin/53_threads_gil --mode cpu --csv     rows for the harness
  *
- * Prints (abridged; a shared 2-core VM, unpinned; median and range of 5 rounds):
+ * Prints (abridged; the shared 2-core VM on a quiet moment, unpinned; median
+ * over 5 rounds, smallest and largest round in brackets):
  *   cpu: divisors of T numbers near 5000000, serial vs one thread per number
- *     policy threads  serial_s  wall_s  speedup (range)      acquired forced
- *     new          2     0.027   0.027   1.00x (0.98-1.01)         6      4
- *     none         2     0.027   0.014   1.96x (1.90-1.99)         0      0
- *   ... see README.md for a whole run.
+ *     policy threads serial_s wall_s  speedup (range)     cpu/wall acquired forced
+ *     new          2    0.019  0.019   0.99x (0.98-1.16)     1.00        4      2
+ *     old          2    0.019  0.027   0.72x (0.68-0.78)     1.23     6252   6250
+ *   convoy: 20 socket round trips, alone and beside one CPU-bound thread
+ *     policy echo_us alone_p50_us busy_p50_us  slowdown (range)    busy_trips
+ *     new        100          178        5262    29.6x (25.7-31.6)     20
+ *     old        100          184         187     1.0x (0.9-1.8)     20
+ * README.md shows a whole run and what to look for.
  */
 #include "53_threads_gil/divisors.h"
 #include "53_threads_gil/gil.h"
