@@ -179,13 +179,18 @@ done
 } >"$RUN/53.verdicts"
 
 # ---- The report section.
+cpu_per_wall() { # cpu_per_wall CSV POLICY THREADS: median of (user+sys) / wall over rounds
+    awk -F, -v p="$2" -v t="$3" 'NR > 1 && $2 == p && $3 == t { print $9 / $7 }' "$1" |
+        sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 speedup_table() { # per policy and thread count: median, spread, CPU use
     for p in new old none; do
         for t in $(echo "$threads_in" | tr ',' ' '); do
-            printf '| %s | %s | %s | %s | %s | %s |\n' "$p" "$t" \
-                "$(median "$1" serial_s policy="$p" threads="$t")" \
-                "$(median "$1" wall_s policy="$p" threads="$t")" \
+            printf '| %s | %s | %s | %s | %s | %s | %.0f |\n' "$p" "$t" \
+                "$(calc "$(median "$1" serial_s policy="$p" threads="$t")")" \
+                "$(calc "$(median "$1" wall_s policy="$p" threads="$t")")" \
                 "$(spread "$1" speedup policy="$p" threads="$t")" \
+                "$(cpu_per_wall "$1" "$p" "$t")" \
                 "$(median "$1" acquisitions policy="$p" threads="$t")"
         done
     done
@@ -236,7 +241,9 @@ the same work one piece after another.
 
 **Measured:** counting the divisors of $largest numbers on $largest threads ran at
 **$(sp cpu new)** the serial speed under the new GIL and **$(sp cpu old)** under the
-old (the threads fight over the lock: more CPU burnt, less work done). The
+old, where the threads contend for the lock at every check interval (thousands
+of forced drops; (user+sys)/wall $(cpu_per_wall "$RUN/53_cpu.csv" old "$largest") against $(cpu_per_wall "$RUN/53_cpu.csv" new "$largest") for the new
+GIL: above 1 means both cores burnt time while one computed). The
 control, the same threads with no GIL, reached **$(sp cpu none)**: the verdict
 counts only when it shows the cores were free (at least $need, and no
 speedup above $cores).
@@ -248,8 +255,8 @@ EOT
 
 **Verdict: $cpu_claim.**
 
-| policy | threads | serial (s) | threaded (s) | speedup, median (range) | lock taken |
-|---|---:|---:|---:|---|---:|
+| policy | threads | serial (s) | threaded (s) | speedup, median (range) | (user+sys) / wall | lock taken |
+|---|---:|---:|---:|---|---:|---:|
 $(speedup_table "$RUN/53_cpu.csv")
 
 ![Item 53, I/O-bound](53_io.svg)
@@ -269,8 +276,8 @@ EOT
 
 **Verdict: $io_claim.**
 
-| policy | threads | serial (s) | threaded (s) | speedup, median (range) | lock taken |
-|---|---:|---:|---:|---|---:|
+| policy | threads | serial (s) | threaded (s) | speedup, median (range) | (user+sys) / wall | lock taken |
+|---|---:|---:|---:|---|---:|---:|
 $(speedup_table "$RUN/53_io.csv")
 
 ![Item 53, computing beside blocking waits](53_overlap.svg)
@@ -282,8 +289,8 @@ the two, not their sum.
 **Measured:** this thread counted divisors (sized to take about as long as the
 waits) while T threads each made blocking waits, $(calc "$overlap_ms_total * 1000") ms in all
 per thread. Under the new GIL with $largest waiting threads, both at once took
-$(median "$RUN/53_overlap.csv" both_s policy=new threads="$largest") s against $(median "$RUN/53_overlap.csv" sum_s policy=new threads="$largest") s for the sum and
-$(median "$RUN/53_overlap.csv" max_s policy=new threads="$largest") s for the longer part: the share of the shorter part that
+$(calc "$(median "$RUN/53_overlap.csv" both_s policy=new threads="$largest")") s against $(calc "$(median "$RUN/53_overlap.csv" sum_s policy=new threads="$largest")") s for the sum and
+$(calc "$(median "$RUN/53_overlap.csv" max_s policy=new threads="$largest")") s for the longer part: the share of the shorter part that
 disappeared was **$(spread "$RUN/53_overlap.csv" hidden policy=new threads="$largest" | sed 's/x//g')** (1: wall time is the
 longer part; 0: it is the sum). It falls short of 1 by the convoy below: every
 wait ends with a wait for the computing thread to hand over the lock (and a
