@@ -179,6 +179,23 @@ done
 } >"$RUN/53.verdicts"
 
 # ---- The report section.
+# From the timeline: tl_median_run SCENE POLICY (median running stretch, ms),
+# tl_count SCENE POLICY STATE (intervals), tl_share SCENE POLICY LABEL STATE
+# (% of that thread's traced time in STATE).
+tl_median_run() {
+    awk -F, -v s="$1" -v p="$2" 'NR > 1 && $1 == s && $2 == p && $5 == "running" { print $7 - $6 }' \
+        "$RUN/53_timeline.csv" | sort -g |
+        awk '{ v[NR] = $1 } END { if (NR) printf "%.2g", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+tl_count() {
+    awk -F, -v s="$1" -v p="$2" -v st="$3" 'NR > 1 && $1 == s && $2 == p && $5 == st { n++ } END { print n + 0 }' \
+        "$RUN/53_timeline.csv"
+}
+tl_share() {
+    awk -F, -v s="$1" -v p="$2" -v l="$3" -v st="$4" 'NR > 1 && $1 == s && $2 == p && $4 == l {
+            all += $7 - $6; if ($5 == st) part += $7 - $6 }
+        END { printf "%.0f", (all > 0 ? 100 * part / all : 0) }' "$RUN/53_timeline.csv"
+}
 cpu_per_wall() { # cpu_per_wall CSV POLICY THREADS: median of (user+sys) / wall over rounds
     awk -F, -v p="$2" -v t="$3" 'NR > 1 && $2 == p && $3 == t { print $9 / $7 }' "$1" |
         sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
@@ -334,12 +351,15 @@ A round with 0 trips means the I/O thread never got the lock back in time
 
 ![Item 53, who holds the lock](53_timeline.svg)
 
-**Who holds the lock.** Every move of the lock for 30 ms (\`--mode timeline\`):
-under the new GIL the two CPU-bound threads hand the lock over every switch
-interval, one running while the other waits; under the old GIL they trade it
-thousands of times (each thin stripe is a forced drop and a retake), both cores
-busy and one of them always waiting; beside a CPU-bound thread, the new GIL's
-I/O thread spends each round trip waiting for the lock, not in its system call.
+**Who holds the lock.** Every move of the lock for 30 ms (\`--mode timeline\`).
+Two CPU-bound threads under the new GIL took turns in stretches of
+$(tl_median_run cpu new) ms (median; the switch interval is ${interval_ms} ms), one running while the
+other waits. Under the old GIL the lock changed hands or was retaken
+$(tl_count cpu old running) times in those 30 ms (each thin stripe is a forced
+drop and a retake): both threads busy, one of them always waiting. Beside a
+CPU-bound thread, the new GIL's I/O thread spent $(tl_share convoy new "I/O thread" waiting)% of its time
+waiting for the lock and $(tl_share convoy new "I/O thread" syscall)% in its system calls; under the old
+GIL, $(tl_share convoy old "I/O thread" waiting)% and $(tl_share convoy old "I/O thread" syscall)%.
 The same events as Chrome trace-event JSON, for https://ui.perfetto.dev or
 chrome://tracing: [53_timeline.json](53_timeline.json).
 
