@@ -10,7 +10,7 @@ set -eu
 prog="$BIN/53_threads_gil"
 cores=$(getconf _NPROCESSORS_ONLN)
 if [ "$QUICK" = 1 ]; then
-    base="1 2" rounds=3 size=5000000 waits=2 wait_ms=10 overlap_waits=1 overlap_ms=40
+    base="1 2" rounds=3 size=5000000 waits=1 wait_ms=10 overlap_waits=1 overlap_ms=40
     trips=10 pyquick=--quick
 else
     base="1 2 4" rounds=5 size=20000000 waits=2 wait_ms=20 overlap_waits=1 overlap_ms=60
