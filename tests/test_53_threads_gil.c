@@ -141,6 +141,10 @@ Test(item53, overlap_rows_add_up, .timeout = 30)
     cr_assert_float_eq(csv_number(r.out, "mode", "overlap", "max_s"),
                        compute > io ? compute : io, 2e-6);
     cr_assert_geq(io, 0.005);
+    double both = csv_number(r.out, "mode", "overlap", "both_s");
+    double shorter = compute < io ? compute : io;
+    cr_assert_float_eq(csv_number(r.out, "mode", "overlap", "hidden"),
+                       (compute + io - both) / shorter, 1e-3);
 }
 
 #define CONVOY_COLUMNS                                                                   \
