@@ -101,7 +101,11 @@ static void thread_intervals(const struct gil_trace *t, long first, int index,
         state = next;
         since = e->t;
     }
+    /* The timeline ends at gil_trace_stop, or where the buffer ran full:
+     * after that, nothing is known. */
     double end = t->end >= 0 ? t->end : last;
+    if (gil_trace_lost(t) > 0 && t->events[t->capacity - 1].t < end)
+        end = t->events[t->capacity - 1].t;
     if (state != GIL_STATE_GONE && end > since)
         fn(arg, index, label, state, since, end);
 }
