@@ -332,11 +332,15 @@ almost at once ($(conv_spread old 100 0)); with no GIL, $(conv_spread none 100 0
 With an instant echo (0 us) the outcome is a race. The reply is back within a
 few microseconds; the CPU-bound thread, woken on the other core when the I/O
 thread put the lock down to write, needs about as long or longer to wake up.
-If the I/O thread takes the lock back first, nothing is lost; if the CPU-bound
-thread wins even once, the I/O thread waits out a whole switch interval, and
-from then on it is the convoy again. Who wins depends on where the scheduler
-put each thread and on what else the machine is doing, so the result flips
-between runs, and sometimes between rounds, from no convoy at all to hundreds
+If the I/O thread takes the lock back first, the CPU-bound thread finds it
+taken again at every wake-up and, since the lock did change hands meanwhile,
+never asks for a drop: no convoy at all (the CPU-bound thread is the one that
+waits). If the CPU-bound thread wins once, it holds the lock and the I/O
+thread waits out a whole switch interval, and from then on it is the convoy.
+Both states sustain themselves, so a round tends to be all one or all the
+other, and which one depends on where the scheduler put each thread and on
+what else the machine is doing: the result flips between runs, and
+sometimes between rounds, from no convoy at all to hundreds
 of times slower. One figure from one run means little; the spread is the
 result. In this run: model (new GIL, unpinned) $(conv_spread new 0 0), round by round
 $(awk -F, 'NR > 1 && $2 == "new" && $3 == 0 && $5 == 0 { printf "%s%.3gx", n++ ? ", " : "", $12 }' "$RUN/53_convoy.csv")$(for t in $pythons; do printf '; CPython %s %s, round by round %s' "$t" "$(spread "$RUN/53_python_${t}_convoy.csv" slowdown echo_us=0)" "$(awk -F, 'NR > 1 && $2 == 0 { printf "%s%.3gx", n++ ? ", " : "", $9 }' "$RUN/53_python_${t}_convoy.csv")"; done).
