@@ -148,7 +148,7 @@ need=$(calc "0.75 * ($largest < $cores ? $largest : $cores)")
 cpu_claim=$(decide "$cpu_new < 1.25 && $cpu_old < 1.25" \
     "$cpu_none >= $need && $cpu_top <= $cores * 1.05" \
     "$(if awk "BEGIN { exit !($cpu_top > $cores * 1.05) }"; then
-           echo "a CPU-bound speedup of $(calc "$cpu_top")x (${top_where% *} policy, ${top_where#* } threads) on $cores cores: the serial runs were slowed"
+           echo "a CPU-bound speedup of $(calc "$cpu_top")x (${top_where% *} policy, T=${top_where#* }) on $cores cores: the serial runs were slowed"
        else
            echo "the no-GIL control reached $(calc "$cpu_none")x with $largest threads on $cores cores, below $need"
        fi)")
