@@ -533,7 +533,6 @@ static void timeline_convoy(struct gil *g, long trace_ms, long echo_us)
 
 /* ---- Rounds: every variant once per round, then the reports ---------------- */
 
-
 static int policies_to_run(const char *name, enum gil_policy out[3])
 {
     if (strcmp(name, "all") == 0) {
@@ -553,7 +552,9 @@ static void *round_table(int policies, int variants, long rounds, size_t size)
         cl_fail(__FILE__, __LINE__, "calloc", errno);
     return t;
 }
-#define AT(p, v, r) (((size_t)(p) * CL_LIST_MAX + (size_t)(v)) * (size_t)s->rounds + (size_t)(r))
+/* Where variant v of policy p in round r sits in a round_table. */
+#define AT(s, p, v, r) \
+    (((size_t)(p) * CL_LIST_MAX + (size_t)(v)) * (size_t)(s)->rounds + (size_t)(r))
 
 /* cpu or io: round after round, every policy and thread count in each. */
 static void run_speedups(const struct settings *s, const char *mode,
@@ -569,7 +570,7 @@ static void run_speedups(const struct settings *s, const char *mode,
                 struct speedup r = strcmp(mode, "cpu") == 0
                                        ? cpu_round(s, policies[p], threads)
                                        : io_round(s, policies[p], threads);
-                res[AT(p, t, round)] = r;
+                res[AT(s, p, t, round)] = r;
                 if (!cl_interrupted())
                     story53_speedup_row(s, mode, policies[p], threads, round + 1, &r);
             }
@@ -577,7 +578,7 @@ static void run_speedups(const struct settings *s, const char *mode,
     }
     for (int p = 0; p < np && done > 0; p++)
         for (int t = 0; t < s->threads.n; t++)
-            story53_speedup_summary(s, mode, policies[p], s->threads.v[t], &res[AT(p, t, 0)],
+            story53_speedup_summary(s, mode, policies[p], s->threads.v[t], &res[AT(s, p, t, 0)],
                                    done);
     free(res);
 }
@@ -592,7 +593,7 @@ static void run_overlaps(const struct settings *s, const enum gil_policy *polici
         for (int p = 0; p < np; p++)
             for (int t = 0; t < s->threads.n && !cl_interrupted(); t++) {
                 struct overlap r = overlap_round(s, policies[p], s->threads.v[t], number);
-                res[AT(p, t, round)] = r;
+                res[AT(s, p, t, round)] = r;
                 if (!cl_interrupted())
                     story53_overlap_row(s, policies[p], s->threads.v[t], round + 1, &r);
             }
@@ -600,7 +601,7 @@ static void run_overlaps(const struct settings *s, const enum gil_policy *polici
     }
     for (int p = 0; p < np && done > 0; p++)
         for (int t = 0; t < s->threads.n; t++)
-            story53_overlap_summary(s, policies[p], s->threads.v[t], &res[AT(p, t, 0)], done);
+            story53_overlap_summary(s, policies[p], s->threads.v[t], &res[AT(s, p, t, 0)], done);
     free(res);
 }
 
@@ -613,7 +614,7 @@ static void run_convoys(const struct settings *s, const enum gil_policy *policie
         for (int p = 0; p < np; p++)
             for (int e = 0; e < s->echo_us.n && !cl_interrupted(); e++) {
                 struct convoy_pair r = convoy_round(s, policies[p], s->echo_us.v[e]);
-                res[AT(p, e, round)] = r;
+                res[AT(s, p, e, round)] = r;
                 if (!cl_interrupted())
                     story53_convoy_row(s, policies[p], s->echo_us.v[e], round + 1, &r);
             }
@@ -621,7 +622,7 @@ static void run_convoys(const struct settings *s, const enum gil_policy *policie
     }
     for (int p = 0; p < np && done > 0; p++)
         for (int e = 0; e < s->echo_us.n; e++)
-            story53_convoy_summary(s, policies[p], s->echo_us.v[e], &res[AT(p, e, 0)], done);
+            story53_convoy_summary(s, policies[p], s->echo_us.v[e], &res[AT(s, p, e, 0)], done);
     free(res);
 }
 
