@@ -1,6 +1,8 @@
-/* test_gil.c - the GIL-like lock of items/53_threads_gil/gil.h, linked
- * directly. The bounds are generous on purpose: the machine is shared. */
+/* test_gil.c - the GIL-like lock of items/53_threads_gil/gil.h and its
+ * timeline (gil_trace.h), linked directly. Nothing here depends on timing:
+ * the machine is shared. */
 #include "53_threads_gil/gil.h"
+#include "53_threads_gil/gil_trace.h"
 
 #include <criterion/criterion.h>
 #include <sched.h>
@@ -91,10 +93,7 @@ Test(gil, new_policy_waiter_gets_a_turn_by_drop_request, .timeout = 20)
     while (!atomic_load(&s.holding))
         sched_yield();
 
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     gil_acquire(&g); /* only a drop request can get us in */
-    clock_gettime(CLOCK_MONOTONIC, &t1);
     cr_assert(gil_held_by_me(&g));
     struct gil_stats during = gil_get_stats(&g);
     gil_release(&g);
@@ -102,11 +101,10 @@ Test(gil, new_policy_waiter_gets_a_turn_by_drop_request, .timeout = 20)
     cr_assert_eq(pthread_join(holder, NULL), 0);
     gil_destroy(&g);
 
-    double waited = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
     cr_assert_eq(during.forced_drops, 1, "the holder dropped because it was asked");
     cr_assert_eq(during.switches, 1);
-    /* One interval is the design; 400 allows for a very busy machine. */
-    cr_assert_lt(waited / interval, 400, "waited %.1f intervals", waited / interval);
+    cr_assert_eq(during.acquisitions, 2);
+    cr_assert_gt(during.wait_seconds, 0);
 }
 
 Test(gil, old_policy_waiter_gets_in_eventually, .timeout = 20)
@@ -285,4 +283,115 @@ Test(gil, shutdown_joins_every_thread_new, .timeout = 20)
 Test(gil, shutdown_joins_every_thread_old, .timeout = 20)
 {
     assert_all_joined(GIL_OLD);
+}
+
+/* ---- The timeline ------------------------------------------------------------ */
+
+struct interval {
+    int thread;
+    enum gil_trace_state state;
+    double start, end;
+    const char *label;
+};
+
+struct intervals {
+    int n;
+    struct interval v[64];
+};
+
+static void collect(void *arg, int thread, const char *label, enum gil_trace_state state,
+                    double start, double end)
+{
+    struct intervals *all = arg;
+    cr_assert_lt(all->n, 64);
+    all->v[all->n++] = (struct interval){thread, state, start, end, label};
+}
+
+/* A thread alone: it runs, blocks in a "system call", runs again and leaves:
+ * three intervals in that order, each starting where the last one ended. */
+Test(gil_trace, one_thread_runs_blocks_runs, .timeout = 10)
+{
+    struct gil g;
+    struct gil_trace t;
+    gil_init(&g, GIL_NEW, 0, 0);
+    gil_trace_init(&t, 100);
+    gil_set_trace(&g, &t);
+    gil_trace_record(&t, GIL_TRACE_NAME, "solo");
+    gil_acquire(&g);
+    gil_tick(&g);
+    gil_blocking_begin(&g);
+    gil_blocking_end(&g);
+    gil_release(&g);
+    gil_trace_stop(&t);
+    struct intervals all = {0};
+    gil_trace_intervals(&t, collect, &all);
+    cr_assert_eq(gil_trace_lost(&t), 0);
+    gil_trace_destroy(&t);
+    gil_destroy(&g);
+
+    const enum gil_trace_state want[] = {GIL_STATE_RUNNING, GIL_STATE_SYSCALL, GIL_STATE_RUNNING};
+    /* An interval is written only when it lasted; on a fast clock all three do. */
+    cr_assert_eq(all.n, 3);
+    for (int i = 0; i < 3; i++) {
+        cr_assert_eq(all.v[i].thread, 0);
+        cr_assert_eq(all.v[i].state, want[i], "interval %d: %s", i,
+                     gil_trace_state_name(all.v[i].state));
+        cr_assert_str_eq(all.v[i].label, "solo");
+        if (i > 0)
+            cr_assert_float_eq(all.v[i].start, all.v[i - 1].end, 1e-12);
+    }
+}
+
+/* Under `new`, a holder that only ticks is asked to drop: it is then seen
+ * waiting (forced out), and the waiter is seen waiting, then running. */
+Test(gil_trace, a_forced_drop_shows_both_threads_waiting, .timeout = 20)
+{
+    struct gil g;
+    struct gil_trace t;
+    gil_init(&g, GIL_NEW, 0.0005, 0);
+    gil_trace_init(&t, 1000);
+    gil_set_trace(&g, &t);
+    struct standoff s = {.g = &g};
+    pthread_t holder;
+    cr_assert_eq(pthread_create(&holder, NULL, tick_forever, &s), 0);
+    while (!atomic_load(&s.holding))
+        sched_yield();
+    gil_acquire(&g);
+    gil_release(&g);
+    atomic_store(&s.waiter_done, true);
+    cr_assert_eq(pthread_join(holder, NULL), 0);
+    gil_trace_stop(&t);
+    struct intervals all = {0};
+    gil_trace_intervals(&t, collect, &all);
+    gil_trace_destroy(&t);
+    gil_destroy(&g);
+
+    /* Thread 0 (the holder): running, waiting after the forced drop,
+     * running again. Thread 1 (this one): waiting, then running. */
+    int seen[2][3] = {{0}};
+    for (int i = 0; i < all.n; i++)
+        if (all.v[i].state != GIL_STATE_GONE)
+            seen[all.v[i].thread][all.v[i].state]++;
+    cr_assert_geq(seen[0][GIL_STATE_RUNNING], 2);
+    cr_assert_geq(seen[0][GIL_STATE_WAITING], 1);
+    cr_assert_eq(seen[1][GIL_STATE_WAITING], 1);
+    cr_assert_eq(seen[1][GIL_STATE_RUNNING], 1);
+    cr_assert_eq(seen[0][GIL_STATE_SYSCALL] + seen[1][GIL_STATE_SYSCALL], 0);
+}
+
+Test(gil_trace, a_full_buffer_counts_what_it_lost, .timeout = 10)
+{
+    struct gil g;
+    struct gil_trace t;
+    gil_init(&g, GIL_OLD, 0, 1); /* a forced drop and a retake at every tick */
+    gil_trace_init(&t, 10);
+    gil_set_trace(&g, &t);
+    gil_acquire(&g);
+    for (int i = 0; i < 20; i++)
+        gil_tick(&g);
+    gil_release(&g);
+    /* 1 take, 20 x (forced drop, take), 1 release: 42 moves, 10 kept. */
+    cr_assert_eq(gil_trace_lost(&t), 32);
+    gil_trace_destroy(&t);
+    gil_destroy(&g);
 }

@@ -7,6 +7,7 @@
  * sleeps on g->switched until another thread has taken the lock.
  */
 #include "53_threads_gil/gil.h"
+#include "53_threads_gil/gil_trace.h"
 
 #include "clab.h"
 
@@ -66,11 +67,20 @@ static bool held_by_me_locked(const struct gil *g)
     return g->locked && pthread_equal(g->holder, pthread_self());
 }
 
-/* Put the lock down and wake one waiter. */
-static void put_down(struct gil *g)
+/* Tracing costs one pointer test when it is off. */
+static void trace_move(struct gil *g, enum gil_trace_move move)
+{
+    if (g->trace)
+        gil_trace_record(g->trace, move, NULL);
+}
+
+/* Put the lock down and wake one waiter; why: GIL_TRACE_FORCED, _BLOCK or
+ * _RELEASE, for the timeline. */
+static void put_down(struct gil *g, enum gil_trace_move why)
 {
     if (!held_by_me_locked(g))
         cl_die("gil: released by a thread that does not hold it");
+    trace_move(g, why);
     g->locked = false;
     if (g->waiting > 0)
         CL_CHECK_RC(pthread_cond_signal(&g->released));
@@ -94,6 +104,7 @@ static void wait_and_take(struct gil *g, double waited_since)
     if (held_by_me_locked(g))
         cl_die("gil: acquired twice by the same thread");
     if (g->locked) {
+        trace_move(g, GIL_TRACE_ASK);
         g->waiting++;
         while (g->locked) {
             if (g->policy == GIL_OLD) { /* Python 2: just queue for the lock */
@@ -123,6 +134,7 @@ static void wait_and_take(struct gil *g, double waited_since)
     g->generation++;
     g->ticks = 0;
     g->stats.acquisitions++;
+    trace_move(g, GIL_TRACE_TAKE);
     /* Any drop request was meant for the previous holder. */
     atomic_store_explicit(&g->drop_request, 0, memory_order_relaxed);
     CL_CHECK_RC(pthread_cond_broadcast(&g->switched));
@@ -140,13 +152,18 @@ void gil_acquire(struct gil *g)
     CL_CHECK_RC(pthread_mutex_unlock(&g->mutex));
 }
 
-void gil_release(struct gil *g)
+static void release_because(struct gil *g, enum gil_trace_move why)
 {
     if (g->policy == GIL_NONE)
         return;
     CL_CHECK_RC(pthread_mutex_lock(&g->mutex));
-    put_down(g);
+    put_down(g, why);
     CL_CHECK_RC(pthread_mutex_unlock(&g->mutex));
+}
+
+void gil_release(struct gil *g)
+{
+    release_because(g, GIL_TRACE_RELEASE);
 }
 
 /* GIL_NEW: a waiter asked. Drop, wait until someone else has taken the lock
@@ -157,7 +174,7 @@ static void drop_for_waiter(struct gil *g)
     double now = cl_now();
     CL_CHECK_RC(pthread_mutex_lock(&g->mutex));
     if (atomic_load_explicit(&g->drop_request, memory_order_relaxed) && held_by_me_locked(g)) {
-        put_down(g);
+        put_down(g, GIL_TRACE_FORCED);
         g->stats.forced_drops++;
         unsigned long mine = g->generation;
         while (g->generation == mine)
@@ -174,7 +191,7 @@ static void release_and_retry(struct gil *g)
 {
     double now = cl_now();
     CL_CHECK_RC(pthread_mutex_lock(&g->mutex));
-    put_down(g);
+    put_down(g, GIL_TRACE_FORCED);
     g->stats.forced_drops++;
     CL_CHECK_RC(pthread_mutex_unlock(&g->mutex));
     CL_CHECK_RC(pthread_mutex_lock(&g->mutex));
@@ -201,7 +218,7 @@ void gil_tick(struct gil *g)
 
 void gil_blocking_begin(struct gil *g)
 {
-    gil_release(g);
+    release_because(g, GIL_TRACE_BLOCK);
 }
 
 void gil_blocking_end(struct gil *g)
@@ -218,6 +235,13 @@ struct gil_stats gil_get_stats(struct gil *g)
     s = g->stats;
     CL_CHECK_RC(pthread_mutex_unlock(&g->mutex));
     return s;
+}
+
+void gil_set_trace(struct gil *g, struct gil_trace *trace)
+{
+    CL_CHECK_RC(pthread_mutex_lock(&g->mutex));
+    g->trace = trace;
+    CL_CHECK_RC(pthread_mutex_unlock(&g->mutex));
 }
 
 bool gil_held_by_me(struct gil *g)

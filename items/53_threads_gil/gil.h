@@ -9,11 +9,15 @@
  *             interval (5 ms by default) sets a drop request; the holder sees
  *             it at its next tick, puts the lock down, and waits until another
  *             thread has picked it up before it asks again (a hand-off).
+ *             The price is the convoy effect of CPython issue 7946: a thread
+ *             coming back from a blocking call beside a CPU-bound one waits
+ *             about one switch interval to get the lock back, every time.
  *   GIL_OLD   CPython 2. Every check_ticks ticks (100 by default) the holder
  *             puts the lock down and at once asks for it again. Nothing makes
- *             it wait, so on several cores it usually wins again: waiters
- *             starve and a thread coming back from I/O queues behind it
- *             (the convoy effect).
+ *             it wait, so on several cores it usually wins again: CPU-bound
+ *             threads thrash (both cores busy, little work done) and a
+ *             waiter gets in only when it wins a race, which it may lose for
+ *             a long time when check_ticks is large.
  *   GIL_NONE  free-threaded CPython: every call does nothing.
  *
  * Use:   gil_acquire(&g);                      start running
@@ -29,6 +33,8 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+
+struct gil_trace; /* gil_trace.h: a timeline of the lock's moves */
 
 enum gil_policy { GIL_NEW, GIL_OLD, GIL_NONE };
 
@@ -67,6 +73,8 @@ struct gil {
     long ticks; /* GIL_OLD: the holder's ticks since it last took the lock */
 
     struct gil_stats stats;
+
+    struct gil_trace *trace; /* NULL (the default): nothing is recorded */
 };
 
 /* "new" | "old" | "none": 0 and *out set; anything else: -1. */
@@ -84,6 +92,10 @@ void gil_blocking_begin(struct gil *g); /* Py_BEGIN_ALLOW_THREADS: release aroun
 void gil_blocking_end(struct gil *g);   /* Py_END_ALLOW_THREADS: take it back */
 
 struct gil_stats gil_get_stats(struct gil *g);
+
+/* Record every move of every thread into trace (gil_trace.h) from now on;
+ * NULL stops recording. Set it before the threads start. */
+void gil_set_trace(struct gil *g, struct gil_trace *trace);
 
 /* Does the calling thread hold the lock? Always false under GIL_NONE. */
 bool gil_held_by_me(struct gil *g);
