@@ -131,7 +131,7 @@ plot_with() {
     for kv in "$@"; do
         key=${kv%%=*} value=${kv#*=}
         case $key in
-            logx|logy|ymin|ymax|xtics) params="$params; $key=$value" ;;
+            logx|logy|ymin|ymax|xmin|xmax|xtics) params="$params; $key=$value" ;;
             *) params="$params; $key='$value'" ;;
         esac
     done

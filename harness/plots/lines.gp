@@ -10,7 +10,9 @@
 #   logx, logy     0, or the log base for that axis
 #   ideal          optional gnuplot expression in x drawn dashed (e.g. "x<2?x:2");
 #                  idealtitle: its legend text
-#   ymin, ymax     optional bounds of the y axis
+#   ymin, ymax     optional bounds of the y axis; xmin, xmax the same for x
+#   dashes         optional dash type per line, space-separated, in group order
+#                  (1 solid, 2 dashed, 3 dotted, ...), for lines that may overlap
 #   xtics          optional x tic step (1 for thread counts)
 #   lowcol, highcol  optional columns for error bars (the spread over rounds,
 #                  from `summarize` in lib.sh: lo and hi)
@@ -49,6 +51,11 @@ if (logy > 0) { set logscale y logy; set format y "%g" }
 if (exists("ymin")) { set yrange [ymin:*] }
 if (exists("ymax")) { set yrange [*:ymax] }
 if (exists("ymin") && exists("ymax")) { set yrange [ymin:ymax] }
+if (exists("xmin")) { set xrange [xmin:*] }
+if (exists("xmax")) { set xrange [*:xmax] }
+if (exists("xmin") && exists("xmax")) { set xrange [xmin:xmax] }
+if (!exists("dashes")) dashes = ""
+dash_of(i) = (dashes eq "" ? 1 : int(word(dashes, i)))
 if (exists("xtics")) { set xtics xtics }
 
 label_of(i) = system(sprintf("echo '%s' | awk '{ gsub(\"_\", \" \", $%d); print $%d }'", labels, i, i))
@@ -60,10 +67,10 @@ rows(g) = sprintf("< awk -F, -v col='%s' -v g='%s' " . \
 if (logy > 0) { set offsets graph 0.03, graph 0.03, 0, 0 } else { set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05 }
 if (lowcol ne "" && highcol ne "") {
     cmd = "plot for [i=1:words(groups)] rows(word(groups, i)) using xcol:ycol:lowcol:highcol " . \
-          "with yerrorlines lw 2 pt 7 ps 0.8 title label_of(i)"
+          "with yerrorlines lw 2 pt 7 ps 0.8 dt dash_of(i) title label_of(i)"
 } else {
     cmd = "plot for [i=1:words(groups)] rows(word(groups, i)) using xcol:ycol " . \
-          "with linespoints lw 2 pt 7 ps 0.8 title label_of(i)"
+          "with linespoints lw 2 pt 7 ps 0.8 dt dash_of(i) title label_of(i)"
 }
 if (ideal ne "") { cmd = cmd . sprintf(", %s with lines dt 2 lw 1.5 lc rgb 'gray40' title '%s'", ideal, idealtitle) }
 if (hline ne "") { cmd = cmd . sprintf(", %s with lines dt 3 lw 1.5 lc rgb 'black' title '%s'", hline, hlinetitle) }
