@@ -577,7 +577,7 @@ static struct load_result run_load(struct server_child *s, long n, long per_clie
 
 static const char *mode = "demo";
 static const char *server_kind = "all";
-static long port = 0, sessions_per_client = 2, rounds = 5, seed = 61;
+static long port = 0, sessions_per_client = 2, rounds = 5, seed = 11;
 static double seconds = 20;
 static bool with_python = false;
 static struct cl_list clients = {4, {10, 100, 1000, 10000}};
@@ -638,6 +638,13 @@ static void check_python(const char *const *list, int n)
     }
 }
 
+/* The server is set up: say where it listens (the parent waits for this). */
+static void say_port(int listen_fd)
+{
+    printf("port %d\n", guess_bound_port(listen_fd));
+    CL_CHECK_SYS(fflush(stdout));
+}
+
 static void run_serve(struct cl_program *prog)
 {
     if (strcmp(server_kind, "threads") != 0 && strcmp(server_kind, "event") != 0)
@@ -645,11 +652,9 @@ static void run_serve(struct cl_program *prog)
                        "(asyncio: python3 harness/python/61_server.py)");
     (void)prog;
     int fd = guess_listen_loopback((int)port);
-    printf("port %d\n", guess_bound_port(fd));
-    CL_CHECK_SYS(fflush(stdout));
     struct guess_server_stats st = strcmp(server_kind, "threads") == 0
-                                       ? guess_serve_threads(fd, (uint64_t)seed)
-                                       : guess_serve_event(fd, (uint64_t)seed);
+                                       ? guess_serve_threads(fd, (uint64_t)seed, say_port)
+                                       : guess_serve_event(fd, (uint64_t)seed, say_port);
     CL_CHECK_SYS(close(fd));
     printf("served %ld connections, %ld refused\n", st.connections, st.refused);
     exit(cl_interrupted() ? 130 : 0);

@@ -129,7 +129,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 
 /* [p8] The event loop: the main thread waits for every client at once and
  * runs the callback of whichever is ready. */
-struct guess_server_stats guess_serve_event(int listen_fd, uint64_t seed)
+struct guess_server_stats guess_serve_event(int listen_fd, uint64_t seed, void (*ready)(int listen_fd))
 {
     struct server s = {.seed = seed, .base = event_base_new()};
     if (!s.base)
@@ -142,6 +142,7 @@ struct guess_server_stats guess_serve_event(int listen_fd, uint64_t seed)
     struct timeval every = {0, 100 * 1000};
     if (!tick || event_add(tick, &every) == -1)
         cl_fail(__FILE__, __LINE__, "event_add", errno);
+    ready(listen_fd);
     CL_CHECK_SYS(event_base_dispatch(s.base));
     while (s.open)
         close_connection(s.open);

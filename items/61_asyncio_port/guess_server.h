@@ -6,7 +6,8 @@
  * to differ from it as little as possible: `diff -u guess_threads.c
  * guess_event.c` is the port (the README quotes it). Both serve a listening
  * socket they are given until Ctrl-C (cl_interrupted()), then close every
- * connection, join every thread and return.
+ * connection, join every thread and return. ready(listen_fd) is called
+ * once the server is set up, just before it starts serving.
  */
 #ifndef GUESS_SERVER_H
 #define GUESS_SERVER_H
@@ -18,8 +19,10 @@ struct guess_server_stats {
     long refused;      /* accepted but could not be served (no thread) */
 };
 
-struct guess_server_stats guess_serve_threads(int listen_fd, uint64_t seed);
-struct guess_server_stats guess_serve_event(int listen_fd, uint64_t seed);
+struct guess_server_stats guess_serve_threads(int listen_fd, uint64_t seed,
+                                              void (*ready)(int listen_fd));
+struct guess_server_stats guess_serve_event(int listen_fd, uint64_t seed,
+                                            void (*ready)(int listen_fd));
 
 /* A listening TCP socket on 127.0.0.1:port (0: any free port); exits with a
  * message if it cannot. guess_bound_port tells which port it got. */

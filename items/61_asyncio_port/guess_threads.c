@@ -157,10 +157,11 @@ static long join_finished(struct server *s)
 
 /* [p8] The accept loop: the main thread waits for a client (100 ms at a
  * time, to see Ctrl-C) and hands each to a thread of its own. */
-struct guess_server_stats guess_serve_threads(int listen_fd, uint64_t seed)
+struct guess_server_stats guess_serve_threads(int listen_fd, uint64_t seed, void (*ready)(int listen_fd))
 {
     struct server s = {.seed = seed};
     CL_CHECK_RC(pthread_mutex_init(&s.lock, NULL));
+    ready(listen_fd);
     while (!cl_interrupted()) {
         join_finished(&s);
         struct pollfd p = {.fd = listen_fd, .events = POLLIN};
