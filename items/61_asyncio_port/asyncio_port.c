@@ -136,6 +136,10 @@ static const char *python_server_path(void)
     return NULL;
 }
 
+/* The interpreter itself, found by check_python: starting python3 through a
+ * wrapper (pyenv's shims are shell scripts) would cost more than the server. */
+static char python_exe[PATH_MAX] = "/usr/bin/python3";
+
 /* Starts a server child on an ephemeral port: this program again in
  * `--mode serve`, or python3 on the asyncio server. */
 static struct server_child start_server(const char *kind, long seed)
@@ -155,7 +159,7 @@ static struct server_child start_server(const char *kind, long seed)
             _exit(127);
         close(out[1]);
         if (script)
-            execlp("python3", "python3", script, "--port", "0", "--seed", seed_text, (char *)NULL);
+            execl(python_exe, "python3", script, "--port", "0", "--seed", seed_text, (char *)NULL);
         else
             execl("/proc/self/exe", "61_asyncio_port", "--mode", "serve", "--server", kind,
                   "--port", "0", "--seed", seed_text, (char *)NULL);
@@ -638,8 +642,15 @@ static void check_python(const char *const *list, int n)
         if (!python_server_path())
             cl_usage_error("the asyncio server needs harness/python/61_server.py "
                            "(or $CONCLAB_61_SERVER)");
-        if (system("python3 -c '' >/dev/null 2>&1") != 0)
+        CL_CHECK_SYS(fflush(NULL));
+        FILE *p = popen("python3 -c 'import sys; print(sys.executable)' 2>/dev/null", "r");
+        bool found = p && fgets(python_exe, sizeof python_exe, p) && python_exe[0] == '/';
+        if (p)
+            pclose(p);
+        if (!found)
             cl_usage_error("the asyncio server needs python3, which is not here");
+        python_exe[strcspn(python_exe, "\n")] = '\0';
+        return;
     }
 }
 
