@@ -155,7 +155,7 @@ EOT
         for s in $servers; do
             set -- $(stat "$csv" sessions_per_s server="$s" clients="$n")
             [ "$4" -gt 0 ] || continue
-            printf '| %s | %s | %s | %.0f | %.0f | %.0f | %s | %s | %.2f |\n' "$s" "$n" "$4" "$1" \
+            printf '| %s | %s | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f |\n' "$s" "$n" "$4" "$1" \
                 "$(median "$csv" p50_us server="$s" clients="$n")" \
                 "$(median "$csv" p99_us server="$s" clients="$n")" \
                 "$(median "$csv" threads server="$s" clients="$n")" \
