@@ -23,17 +23,21 @@
  *       build/bin/61_asyncio_port --mode load --server threads --clients 1000
  *       build/bin/61_asyncio_port --mode bench --csv --clients 10,100,1000
  *
- * Prints (2-core VM, abridged; figures vary from run to run):
- *   threads server on 127.0.0.1:41385
+ * Prints (2-core VM, busy, abridged; figures vary from run to run):
+ *   threads server on 127.0.0.1:36569
  *   Guess a number between 1 and 5! Shhhhh, it's 3.
  *   > PARAMS 1 5
- *   > NUMBER          < 2
+ *   > NUMBER
+ *   < 2
  *   > REPORT Unsure
  *   ...
- *   event server on 127.0.0.1:40711: the same transcript, all 30 lines
- *   server   clients  sessions/s  p50_us  p99_us  threads  RSS_KiB  KiB/conn
- *   threads     1000        ...
- *   event       1000        ...
+ *   event server on 127.0.0.1:46257: the same transcript, all 36 lines
+ *
+ *   the same load on each: every client connects, then plays 2 game(s)
+ *   descriptors: soft limit 20000 raised to the hard limit 20000
+ *   server   clients sessions/s   p50_us   p99_us  threads   RSS_KiB  KiB/conn
+ *   threads     1000       6342    17737    82314     1001     12356     10.58
+ *   event       1000       7668    22228    49358        1      3664      1.76
  *   leftovers 0 children unreaped, 0 descriptors leaked
  */
 #include "61_asyncio_port/guess.h"
@@ -706,9 +710,9 @@ static void print_result(bool csv, long round, const char *kind, const struct lo
                    r->fds_leaked, r->failed, r->refused, soft, hard);
         return;
     }
-    printf("%-8s %7ld %10.0f %8.0f %8.0f %8ld %9ld %9.2f %s\n", kind, r->clients,
+    printf("%-8s %7ld %10.0f %8.0f %8.0f %8ld %9ld %9.2f%s\n", kind, r->clients,
            r->sessions_per_s, r->p50_us, r->p99_us, r->threads, r->rss_kib, r->rss_per_conn_kib,
-           r->complete ? "" : "(cut off)");
+           r->complete ? "" : " (cut off)");
 }
 
 /* One load run against a fresh server child; dies if the server leaked. */
