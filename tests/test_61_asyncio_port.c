@@ -418,6 +418,49 @@ Test(item61, a_slow_client_blocks_no_one_else, .timeout = 30)
     }
 }
 
+Test(item61, a_client_that_never_reads_is_not_buffered_without_end, .timeout = 40)
+{
+    /* It asks and asks and reads nothing. Once the socket buffers are full
+     * the server must stop reading it (a blocked send on its thread, or the
+     * event loop pausing its reads) rather than queue replies without end:
+     * the client gets blocked long before 64 MiB and the server stays small. */
+    enum { CHUNK = 1 << 16, CAP = 64 << 20 };
+    static char asks[CHUNK];
+    for (int i = 0; i < CHUNK; i += 8)
+        memcpy(asks + i, "NUMBER\n\n", 8); /* a question and an empty line: two replies */
+    for (int k = 0; k < 2; k++) {
+        struct server s;
+        start_server(&s, kinds[k]);
+        long baseline = open_fds(s.pid), rss_before = proc_field(s.pid, "VmRSS");
+        int fd = dial(&s);
+        say(fd, "PARAMS 1 1000000\n");
+        long pushed = 0;
+        while (pushed < CAP) {
+            struct pollfd p = {.fd = fd, .events = POLLOUT};
+            if (poll(&p, 1, 300) != 1)
+                break; /* blocked for 300 ms: the server is not reading */
+            ssize_t n = send(fd, asks, CHUNK, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n > 0)
+                pushed += n;
+        }
+        long grown = proc_field(s.pid, "VmRSS") - rss_before;
+        cr_assert_lt(pushed, CAP, "%s: took %ld bytes without pushing back", s.kind, pushed);
+        cr_assert_lt(grown, 32 * 1024, "%s: grew by %ld KiB", s.kind, grown);
+        /* It is still served: its first reply is its first guess. */
+        char first[32];
+        snprintf(first, sizeof first, "%s", hear(fd));
+        long long guess = atoll(first);
+        cr_assert(guess >= 1 && guess <= 1000000, "%s: first reply '%s'", s.kind, first);
+        close(fd);
+        int other = dial(&s);
+        say(other, "PARAMS 1 5\n");
+        assert_reply(other, s.kind, "NUMBER\n", "2");
+        close(other);
+        assert_fds_back(&s, baseline);
+        stop_server(&s);
+    }
+}
+
 Test(item61, descriptors_come_back_after_load, .timeout = 40)
 {
     for (int k = 0; k < 2; k++) {

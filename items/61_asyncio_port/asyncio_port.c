@@ -795,7 +795,8 @@ int main(int argc, char **argv)
     struct cl_program prog = {
         .name = "61_asyncio_port",
         .summary = "a threaded game server ported to an event loop, and both under load",
-        .epilogue = "Modes: demo (the book's two games on every server, then a short load);\n"
+        .epilogue = "Modes: demo (the book's two games on every server, then a short load;\n"
+                    "with --csv, the same as bench);\n"
                     "transcript (the games on one --server, the client's view only);\n"
                     "serve (one server until Ctrl-C; prints its port); load (each server\n"
                     "started as a child, --clients connections at once); bench (load in\n"
@@ -809,7 +810,7 @@ int main(int argc, char **argv)
         run_serve(&prog);
     else if (strcmp(mode, "transcript") == 0)
         run_transcript();
-    else if (strcmp(mode, "demo") == 0)
+    else if (strcmp(mode, "demo") == 0 && !prog.csv)
         run_demo();
     else
         run_load_rounds(prog.csv, strcmp(mode, "bench") == 0 ? rounds : 1);

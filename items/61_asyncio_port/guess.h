@@ -29,6 +29,7 @@
 #define GUESS_MAX_GUESSES 32          /* NUMBERs per session before an error */
 #define GUESS_VALUE_MAX 1000000000000LL /* |lo|, |hi| at most 10^12 */
 #define GUESS_TOO_LONG "ERROR line too long\n"
+#define GUESS_OUTPUT_MAX (64 * 1024) /* replies queued for a client that does not read */
 
 struct guess_session {
     uint64_t seed;       /* the server's seed: same seed, same guesses */

@@ -77,14 +77,31 @@ static void on_drained(struct bufferevent *bev, void *arg)
 
 /* [p6] The loop calls this when bytes have arrived for this client: nobody
  * waits for them. A slow client costs nothing between its bytes. [p4] The
- * input buffer holds what one read brought; on_lines bounds what it keeps. */
+ * input buffer holds what one read brought; on_lines bounds what it keeps.
+ * A client that sends but never reads would make the replies pile up, so
+ * past GUESS_OUTPUT_MAX its reading stops until they drain: asyncio's
+ * `await writer.drain()`, which the thread server gets from a blocking send. */
 static void on_readable(struct bufferevent *bev, void *arg)
 {
     struct connection *c = arg;
-    if (on_lines(c, bufferevent_get_input(bev)))
+    if (on_lines(c, bufferevent_get_input(bev))) {
+        if (evbuffer_get_length(bufferevent_get_output(bev)) > GUESS_OUTPUT_MAX)
+            CL_CHECK_SYS(bufferevent_disable(bev, EV_READ));
         return;
+    }
     CL_CHECK_SYS(bufferevent_disable(bev, EV_READ)); /* a line too long */
+    bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
     bufferevent_setcb(bev, NULL, on_drained, NULL, c);
+}
+
+/* The replies have drained below the low watermark: read again, starting
+ * with the lines that came in meanwhile. */
+static void on_written(struct bufferevent *bev, void *arg)
+{
+    if (bufferevent_get_enabled(bev) & EV_READ)
+        return;
+    CL_CHECK_SYS(bufferevent_enable(bev, EV_READ));
+    on_readable(bev, arg);
 }
 
 /* End of file or a reset: the client is gone. */
@@ -114,7 +131,8 @@ static void on_accept(struct evconnlistener *listener, evutil_socket_t fd,
     if (s->open)
         s->open->prev = c;
     s->open = c;
-    bufferevent_setcb(c->bev, on_readable, NULL, on_event, c);
+    bufferevent_setcb(c->bev, on_readable, on_written, on_event, c);
+    bufferevent_setwatermark(c->bev, EV_WRITE, GUESS_OUTPUT_MAX / 2, 0);
     CL_CHECK_SYS(bufferevent_enable(c->bev, EV_READ));
 }
 
