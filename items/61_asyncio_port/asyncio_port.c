@@ -813,7 +813,7 @@ int main(int argc, char **argv)
     else if (strcmp(mode, "demo") == 0 && !prog.csv)
         run_demo();
     else
-        run_load_rounds(prog.csv, strcmp(mode, "bench") == 0 ? rounds : 1);
+        run_load_rounds(prog.csv, strcmp(mode, "load") == 0 ? 1 : rounds);
     if (cl_interrupted())
         return 130;
     cl_check_leftovers(fds_at_start, prog.csv || strcmp(mode, "transcript") == 0);
