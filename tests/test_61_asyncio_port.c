@@ -389,6 +389,29 @@ Test(item61, clients_that_vanish_mid_session_leak_nothing, .timeout = 30)
     }
 }
 
+Test(item61, a_client_that_stops_sending_still_gets_its_replies, .timeout = 30)
+{
+    /* Everything in one go, then shutdown(SHUT_WR): the server reads end of
+     * file right behind the lines, and must answer them before it closes. */
+    for (int k = 0; k < 2; k++) {
+        struct server s;
+        start_server(&s, kinds[k]);
+        long baseline = open_fds(s.pid);
+        for (int i = 0; i < 20; i++) {
+            int fd = dial(&s);
+            say(fd, "PARAMS 1 5\nNUMBER\nREPORT Unsure\nNUMBER\nHELLO\n");
+            cr_assert_eq(shutdown(fd, SHUT_WR), 0);
+            cr_assert_str_eq(hear(fd), "2", "%s, try %d", s.kind, i);
+            cr_assert_str_eq(hear(fd), "1", "%s, try %d", s.kind, i);
+            cr_assert_str_eq(hear(fd), "ERROR unknown command", "%s, try %d", s.kind, i);
+            cr_assert_str_eq(hear(fd), "EOF", "%s, try %d", s.kind, i);
+            close(fd);
+        }
+        assert_fds_back(&s, baseline);
+        stop_server(&s);
+    }
+}
+
 Test(item61, a_slow_client_blocks_no_one_else, .timeout = 30)
 {
     for (int k = 0; k < 2; k++) {

@@ -104,12 +104,17 @@ static void on_written(struct bufferevent *bev, void *arg)
     on_readable(bev, arg);
 }
 
-/* End of file or a reset: the client is gone. */
+/* A reset: the client is gone. End of file: it has said all it will, but
+ * may still read what it was promised, so the replies go out first. */
 static void on_event(struct bufferevent *bev, short what, void *arg)
 {
-    (void)bev;
-    if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+    if ((what & BEV_EVENT_EOF) && evbuffer_get_length(bufferevent_get_output(bev)) > 0) {
+        CL_CHECK_SYS(bufferevent_disable(bev, EV_READ));
+        bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
+        bufferevent_setcb(bev, NULL, on_drained, on_event, arg);
+    } else if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
         close_connection(arg);
+    }
 }
 
 /* [p7] A new client: a connection and a bufferevent on the one loop. */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 struct server;
@@ -31,12 +32,14 @@ struct server {
     struct guess_server_stats stats;
 };
 
-/* Sends the whole reply now, blocking; false if the client has gone. */
+/* Sends the whole reply now, blocking (100 ms at a time, to see Ctrl-C) while
+ * a client that does not read has its buffers full; false if it has gone. */
 static bool send_reply(struct connection *c, const char *text, size_t len)
 {
     while (len > 0) {
         ssize_t n = send(c->fd, text, len, MSG_NOSIGNAL);
-        if (n == -1 && errno == EINTR)
+        if (n == -1 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) &&
+            !cl_interrupted())
             continue;
         if (n <= 0)
             return false;
@@ -114,6 +117,8 @@ static void on_accept(struct server *s, int fd)
         cl_fail(__FILE__, __LINE__, "calloc", errno);
     c->server = s;
     c->fd = fd;
+    struct timeval wait = {0, 100 * 1000};
+    CL_CHECK_SYS(setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait));
     c->in = evbuffer_new();
     if (!c->in)
         cl_fail(__FILE__, __LINE__, "evbuffer_new", errno);
