@@ -26,10 +26,12 @@ if measuring; then
         "$prog" --mode transcript --server "$s" >"$RUN/61_transcript_$s.txt"
     done
     progress "61: load at $clients clients, $rounds interleaved rounds, 2 games per client"
+    # shellcheck disable=SC2086 # $pyflag is empty or one flag
     "$prog" --mode bench --csv $pyflag --clients "$clients" --rounds "$rounds" --sessions 2 \
         --seconds "$seconds" >"$RUN/61_load.csv"
     if [ -n "$big" ]; then
         progress "61: load at $big clients, one round, 1 game per client"
+        # shellcheck disable=SC2086 # $pyflag is empty or one flag
         "$prog" --mode bench --csv $pyflag --clients "$big" --rounds 1 --sessions 1 \
             --seconds "$seconds" | tail -n +2 >>"$RUN/61_load.csv"
     fi
@@ -153,6 +155,7 @@ Medians over the rounds (the largest N, if it is beyond $judge_n, ran once):
 EOT
     for n in $(awk -F, 'NR > 1 { print $3 }' "$csv" | sort -nu); do
         for s in $servers; do
+            # shellcheck disable=SC2046 # stat's four words, split on purpose
             set -- $(stat "$csv" sessions_per_s server="$s" clients="$n")
             [ "$4" -gt 0 ] || continue
             printf '| %s | %s | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f |\n' "$s" "$n" "$4" "$1" \
