@@ -8,7 +8,7 @@ set -eu
 
 prog="$BIN/61_asyncio_port"
 if [ "$QUICK" = 1 ]; then
-    clients=10,300 big="" rounds=3 seconds=5
+    clients=10,200 big="" rounds=3 seconds=5
 else
     clients=10,100,1000 big=10000 rounds=3 seconds=20
 fi
