@@ -68,7 +68,9 @@ static bool on_lines(struct connection *c, struct evbuffer *in)
     return false;
 }
 
-/* The reply to a line too long has gone out: now close. */
+static void on_event(struct bufferevent *bev, short what, void *arg);
+
+/* The last replies (or the one to a line too long) have gone out: close. */
 static void on_drained(struct bufferevent *bev, void *arg)
 {
     (void)bev;
@@ -91,7 +93,7 @@ static void on_readable(struct bufferevent *bev, void *arg)
     }
     CL_CHECK_SYS(bufferevent_disable(bev, EV_READ)); /* a line too long */
     bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
-    bufferevent_setcb(bev, NULL, on_drained, NULL, c);
+    bufferevent_setcb(bev, NULL, on_drained, on_event, c);
 }
 
 /* The replies have drained below the low watermark: read again, starting
