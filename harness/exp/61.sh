@@ -161,7 +161,7 @@ EOT
             printf '| %s | %s | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f |\n' "$s" "$n" "$4" "$1" \
                 "$(median "$csv" p50_us server="$s" clients="$n")" \
                 "$(median "$csv" p99_us server="$s" clients="$n")" \
-                "$(median "$csv" threads server="$s" clients="$n")" \
+                "$(csv_value "$csv" threads server="$s" clients="$n")" \
                 "$(median "$csv" rss_kib server="$s" clients="$n")" \
                 "$(median "$csv" rss_per_conn_kib server="$s" clients="$n")"
         done
