@@ -127,8 +127,11 @@ fuzz: deps
 	    $(EVENT_CFLAGS) $$src $(PIECE_SRCS) $(LIB_SRCS) $(LDLIBS) -o $(BUILD)/fuzz/$$name || exit 1; \
 	  mkdir -p $(BUILD)/fuzz/$$name.corpus; \
 	  echo "fuzz: running $$name for $(FUZZ_RUNS) inputs"; \
-	  $(BUILD)/fuzz/$$name -runs=$(FUZZ_RUNS) -max_len=4096 \
-	    $(BUILD)/fuzz/$$name.corpus 2>&1 | tail -n 5 || exit 1; \
+	  if ! $(BUILD)/fuzz/$$name -runs=$(FUZZ_RUNS) -max_len=4096 \
+	      $(BUILD)/fuzz/$$name.corpus >$(BUILD)/fuzz/$$name.log 2>&1; then \
+	    tail -n 30 $(BUILD)/fuzz/$$name.log; echo "fuzz: $$name FAILED"; exit 1; \
+	  fi; \
+	  tail -n 5 $(BUILD)/fuzz/$$name.log; \
 	done
 
 clean:

@@ -111,7 +111,7 @@ plot_lines "$RUN/53_overlap_chart.csv" "$RUN/53_overlap" \
     xlabel="threads (T) making blocking waits beside the computation" ylabel="wall time (ms)" \
     xcol=threads ycol=median lowcol=lo highcol=hi groupcol=series groups="sum both max compute io" \
     labels="computation_+_waits_(sum) both_at_once_(measured) larger_of_the_two computation_alone waits_alone" \
-    ymin=0 xtics=1
+    dashes="2 1 3 1 1" ymin=0 xtics=1
 
 # Convoy: the median round trip beside a CPU-bound thread, per echo delay,
 # for the model (unpinned) and every CPython; and alone, for scale.
@@ -131,7 +131,7 @@ plot_lines "$RUN/53_convoy_chart.csv" "$RUN/53_convoy" \
     xcol=echo_us ycol=median lowcol=lo highcol=hi groupcol=who \
     groups="new old none $(for t in $pythons; do printf 'cpython%s ' "$t"; done)alone" \
     labels="model,_new_GIL model,_old_GIL model,_no_GIL $(for t in $pythons; do printf 'CPython_%s ' "$t"; done)alone_(model,_new_GIL)" \
-    logy=10 xtics=100 hline=$((interval_ms * 1000)) hlinetitle="switch interval (${interval_ms} ms)"
+    logy=10 xtics=100 xmin=-20 xmax=120 hline=$((interval_ms * 1000)) hlinetitle="switch interval (${interval_ms} ms)"
 
 gnuplot -e "in='$RUN/53_timeline.csv'; out='$RUN/53_timeline'; caption='$CAPTION'" \
     "$HARNESS/plots/53_timeline.gp"
