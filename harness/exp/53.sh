@@ -361,7 +361,7 @@ $(convoy_rows)
 A round with 0 trips means the I/O thread never got the lock back in time
 (starved); its figure is then the time it waited, a lower bound.
 
-![Item 53, who holds the lock](53_timeline.svg)
+[![Item 53, who holds the lock](53_timeline.png)](53_timeline.svg)
 
 **Who holds the lock.** Every move of the lock for 30 ms (\`--mode timeline\`).
 Two CPU-bound threads under the new GIL took turns in stretches of
