@@ -316,6 +316,19 @@ Test(item52, bad_input_is_one_line_and_exit_2, .timeout = 30)
     assert_usage_error("--timeout", NULL, "needs a value");
     assert_usage_error("--children", "1,0", "--children");
     assert_usage_error("--rounds", "0", "--rounds");
+    assert_usage_error("--sleep", "60", "would wait"); /* 5 rounds x 11 children x 60 s */
+}
+
+/* The ranges alone allow hours; the bounds in --help refuse such runs. */
+Test(item52, a_run_of_hours_is_refused, .timeout = 30)
+{
+    run_program(&r, 10, "52_subprocess", "--mode", "compare", "--children", "2000", "--rounds",
+                "3", "--sleep", "0", NULL);
+    cr_assert_eq(r.exit_code, 2, "exit %d: %s", r.exit_code, r.err);
+    cr_assert_not_null(strstr(r.err, "would start 12000 children"), "%s", r.err);
+    run_program(&r, 10, "52_subprocess", "--mode", "timeout", "--timeout", "30", NULL);
+    cr_assert_eq(r.exit_code, 2, "2 x 30 s + grace: exit %d: %s", r.exit_code, r.err);
+    cr_assert_eq(count_lines(r.err), 1, "%s", r.err);
 }
 
 Test(item52, help_exits_0, .timeout = 10)
