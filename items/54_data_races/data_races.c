@@ -187,18 +187,22 @@ struct method {
     bool exact;       /* must come out exact, or the program dies */
     bool uses_gil;    /* runs while holding the GIL-like lock */
     bool atomic_count; /* counts in atomic_count, not plain_count */
+    double ns_bound;  /* a generous cost of one increment, to bound a run */
 };
 
 static const struct method methods[] = {
-    {"racy", increment_racy, false, false, true},
-    {"racy_plain", increment_racy_plain, false, false, false},
-    {"mutex", increment_mutex, true, false, false},
-    {"atomic", increment_atomic, true, false, true},
-    {"gil_racy", increment_gil_racy, false, true, false},
-    {"gil_mutex", increment_gil_mutex, true, true, false},
-    {"gil_atomic", increment_gil_atomic, true, true, true},
+    {"racy", increment_racy, false, false, true, 1},
+    {"racy_plain", increment_racy_plain, false, false, false, 1},
+    {"mutex", increment_mutex, true, false, false, 10},
+    {"atomic", increment_atomic, true, false, true, 5},
+    {"gil_racy", increment_gil_racy, false, true, false, 10},
+    {"gil_mutex", increment_gil_mutex, true, true, false, 25},
+    {"gil_atomic", increment_gil_atomic, true, true, true, 5},
 };
 #define METHOD_COUNT (sizeof methods / sizeof methods[0])
+#define MAX_PLANNED_S 60 /* a run estimated to take longer is refused */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 #define METHOD_CHOICES "all|racy|racy_plain|mutex|atomic|gil_racy|gil_mutex|gil_atomic"
 
 /* ---- Running one race ------------------------------------------------------- */
@@ -242,8 +246,10 @@ static void *count(void *arg)
     double cpu_at_start = thread_cpu_seconds();
     if (r->method->uses_gil)
         gil_acquire(&r->gil);
-    /* In slices of a million, so that Ctrl-C is seen within milliseconds. */
-    const long slice = 1L << 20;
+    /* In slices of 65536, so that Ctrl-C is seen within milliseconds even
+     * at the slowest method (gil_mutex under --policy old --check-ticks 1,
+     * about 160 ns an increment, many threads taking turns). */
+    const long slice = 1L << 16;
     for (long done = 0; done < r->iterations && !cl_interrupted(); done += slice)
         r->method->increment(r, r->iterations - done < slice ? r->iterations - done : slice);
     if (r->method->uses_gil)
@@ -369,6 +375,7 @@ static void report(const struct settings *s, const struct method *m, long thread
                    long iterations, long round, const struct outcome *o);
 static void print_story_header(const struct settings *s);
 static void print_story_footer(const struct tally *racy, const struct tally *gil_racy);
+static void refuse_unbounded(const struct settings *s);
 
 static void tally_add(struct tally *t, long threads, const struct outcome *o)
 {
@@ -388,7 +395,8 @@ static struct outcome race_until_lost(const struct settings *s, const struct met
 {
     double t0 = cl_now();
     long first = *iterations;
-    while (o.lost == 0 && cl_now() - t0 < 2.0 && *iterations <= 100000000 && !cl_interrupted()) {
+    while (o.lost == 0 && cl_now() - t0 < 2.0 && (double)threads * (double)*iterations * 10 <= 2e9 &&
+           !cl_interrupted()) {
         *iterations *= 10;
         o = run_race(s, m, threads, *iterations);
     }
@@ -488,6 +496,9 @@ int main(int argc, char **argv)
                     "overlap_s = the longest time two threads were counting at once (0: they\n"
                     "never met, so nothing could be lost); policy is 'none' without the GIL.\n"
                     "A mutex, atomic, gil_mutex or gil_atomic total that is wrong exits 1 with \"!!!\".\n"
+                    "A run is bounded: one estimated (at a generous cost per increment) to\n"
+                    "take over " STR(MAX_PLANNED_S) " s is refused (exit 2); the story's racy retries add at most\n"
+                    "a few seconds.\n"
                     "Ctrl-C stops within milliseconds, threads joined, exit 130.\n",
         .opts = opts,
     };
@@ -495,6 +506,7 @@ int main(int argc, char **argv)
     s.csv = prog.csv;
     if (gil_policy_parse(s.policy_name, &s.policy) != 0)
         cl_usage_error("--policy: unknown policy '%s'", s.policy_name);
+    refuse_unbounded(&s);
     cl_catch_sigint();
     run_all(&s);
     if (cl_interrupted()) {
@@ -554,4 +566,29 @@ static void print_story_footer(const struct tally *racy, const struct tally *gil
     if (racy->raced && !racy->overlapped)
         printf("\nracy's threads never counted at the same time in this run (met 0): another\n"
                "program held the cores, and nothing could be lost. Run it again later.\n");
+}
+
+/* The flags' ranges alone allow runs of days (256 threads x 1e9 increments,
+ * every method, 1000 rounds). Estimate the run at a generous cost per
+ * increment (the GIL's old policy hands over every check-ticks ticks, and a
+ * hand-off costs about ten increments) and refuse one that would be long. */
+static void refuse_unbounded(const struct settings *s)
+{
+    double increments = 0, seconds = 0;
+    for (int t = 0; t < s->threads.n; t++)
+        for (int n = 0; n < s->iterations.n; n++)
+            increments += (double)s->threads.v[t] * (double)s->iterations.v[n];
+    for (size_t i = 0; i < METHOD_COUNT; i++) {
+        const struct method *m = &methods[i];
+        if (!selected(s, m))
+            continue;
+        double ns = m->ns_bound;
+        if (m->uses_gil && s->policy == GIL_OLD)
+            ns *= 1 + 10.0 / (double)s->check_ticks;
+        seconds += (double)s->rounds * increments * ns * 1e-9;
+    }
+    if (seconds > MAX_PLANNED_S)
+        cl_usage_error("this run could take %.0f s (%.3g increments per round); at most %d: "
+                       "fewer --threads, --iterations, --rounds or one --method",
+                       seconds, increments, MAX_PLANNED_S);
 }
