@@ -156,6 +156,7 @@ Test(item62, bad_flags_are_one_line_and_exit_2, .timeout = 30)
         {"--step", "halfway"}, {"--files", "0"},      {"--lines", "0"},
         {"--interval-ms", "-1"}, {"--poll-ms", "0"},  {"--tail-ms", "x"},
         {"--workers", "65"},   {"--rounds", "0"},     {"--no-such", "1"},
+        {"--rounds", "100"},   /* 100 rounds x 5 steps x 1 s: refused, not run */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         run_program(&r, 10, PROGRAM, bad[i][0], bad[i][1], NULL);

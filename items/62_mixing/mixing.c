@@ -769,6 +769,24 @@ static void report(const struct settings *s, const struct step *st, long round, 
            rate);
 }
 
+#define MAX_PLANNED_S 60 /* a run planned to take longer is refused */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* The ranges alone allow runs of hours (20000 lines at up to 1 s each, 100
+ * rounds): a step lasts about as long as its slowest writer (lines x half
+ * the interval, on average) or --tail-ms, whichever is longer. */
+static void refuse_long(const struct settings *s)
+{
+    double step_s = fmax((double)s->tail_ms, (double)s->lines * (double)s->interval_ms / 2) / 1000;
+    int chosen = strcmp(s->step, "all") == 0 ? STEPS : 1;
+    double seconds = (double)s->rounds * chosen * step_s;
+    if (seconds > MAX_PLANNED_S)
+        cl_usage_error("this run would take about %.0f s (%ld rounds x %d steps x %.1f s); at "
+                       "most %d: fewer --rounds or --lines, or a shorter --interval-ms, --tail-ms",
+                       seconds, s->rounds, chosen, step_s, MAX_PLANNED_S);
+}
+
 int main(int argc, char **argv)
 {
     struct settings s = {.files = 5, .lines = 10, .interval_ms = 100, .poll_ms = 100,
@@ -801,11 +819,14 @@ int main(int argc, char **argv)
             "  handoff: from a reader having a line to that line being in the merged\n"
             "  output (us): across threads for threads/executor/threadsafe/bottomup,\n"
             "  within one callback for native. lost, doubled, out_of_order: the\n"
-            "  check of the merged file; any of them not 0 is a '!!!' error.\n",
+            "  check of the merged file; any of them not 0 is a '!!!' error.\n"
+            "A run planned to take over " STR(MAX_PLANNED_S) " s (rounds x steps x the longer of --tail-ms\n"
+            "and lines x interval-ms / 2) is refused (exit 2).\n",
         .opts = opts,
     };
     cl_parse(&prog, argc, argv);
     s.csv = prog.csv;
+    refuse_long(&s);
     cl_catch_sigint();
     int fds_at_start = cl_open_fds();
     /* event_active from worker threads needs libevent's locks. */
