@@ -183,6 +183,7 @@ struct world {
     struct tail *tails;
     struct merged merged;
     struct reader_clock clock;
+    char dir[PATH_CAP - 64], merged_path[PATH_CAP];  /* a fresh folder per run */
 };
 
 static bool written(const struct world *w, int f)
@@ -198,6 +199,36 @@ struct reader_arg {
     void (*deliver)(void *to, const struct line *l);
     void *to;
 };
+
+/* A reader thread per file (threads, threadsafe, bottomup), each running fn
+ * on its own file and handing its lines to deliver(to, line). */
+struct readers {
+    pthread_t *threads;
+    struct reader_arg *args;
+    int n;
+};
+
+static struct readers start_readers(struct world *w, void *(*fn)(void *),
+                                    void (*deliver)(void *to, const struct line *l), void *to)
+{
+    struct readers r = {calloc((size_t)w->s->files, sizeof *r.threads),
+                        calloc((size_t)w->s->files, sizeof *r.args), (int)w->s->files};
+    if (!r.threads || !r.args)
+        cl_die("out of memory");
+    for (int f = 0; f < r.n; f++) {
+        r.args[f] = (struct reader_arg){w, f, deliver, to};
+        CL_CHECK_RC(pthread_create(&r.threads[f], NULL, fn, &r.args[f]));
+    }
+    return r;
+}
+
+static void join_readers(struct readers *r)
+{
+    for (int f = 0; f < r->n; f++)
+        CL_CHECK_RC(pthread_join(r->threads[f], NULL));
+    free(r->threads);
+    free(r->args);
+}
 
 /* The threaded tail: read, deliver each line, sleep a poll interval. */
 static void *tail_thread(void *arg)
@@ -224,18 +255,8 @@ static void deliver_locked(void *to, const struct line *l)
 
 static void run_threads(struct world *w)
 {
-    pthread_t *t = calloc((size_t)w->s->files, sizeof *t);
-    struct reader_arg *a = calloc((size_t)w->s->files, sizeof *a);
-    if (!t || !a)
-        cl_die("out of memory");
-    for (int f = 0; f < w->s->files; f++) {
-        a[f] = (struct reader_arg){w, f, deliver_locked, &w->merged};
-        CL_CHECK_RC(pthread_create(&t[f], NULL, tail_thread, &a[f]));
-    }
-    for (int f = 0; f < w->s->files; f++)
-        CL_CHECK_RC(pthread_join(t[f], NULL));
-    free(t);
-    free(a);
+    struct readers r = start_readers(w, tail_thread, deliver_locked, &w->merged);
+    join_readers(&r);
 }
 
 /* ---- The loop's common parts ------------------------------------------------ */
@@ -496,27 +517,19 @@ static void run_threadsafe(struct world *w)
     struct inbox in = {.w = w, .base = new_loop(), .readers_left = (int)n};
     in.cap = n * w->s->lines + n;
     in.items = calloc((size_t)in.cap, sizeof *in.items);
-    pthread_t *t = calloc((size_t)n, sizeof *t);
-    struct reader_arg *a = calloc((size_t)n, sizeof *a);
-    if (!in.items || !t || !a)
+    if (!in.items)
         cl_die("out of memory");
     CL_CHECK_RC(pthread_mutex_init(&in.lock, NULL));
     in.wake_ev = new_event(in.base, inbox_wake, &in);
     struct event *watch = ctrl_c_watch(in.base);
-    for (int f = 0; f < n; f++) {
-        a[f] = (struct reader_arg){w, f, deliver_to_loop, &in};
-        CL_CHECK_RC(pthread_create(&t[f], NULL, handing_thread, &a[f]));
-    }
+    struct readers r = start_readers(w, handing_thread, deliver_to_loop, &in);
     CL_CHECK_SYS(event_base_dispatch(in.base));
-    for (int f = 0; f < n; f++)
-        CL_CHECK_RC(pthread_join(t[f], NULL));
+    join_readers(&r);
     event_free(watch);
     event_free(in.wake_ev);
     event_base_free(in.base);
     CL_CHECK_RC(pthread_mutex_destroy(&in.lock));
     free(in.items);
-    free(t);
-    free(a);
 }
 
 /* ---- [p4] Step 3: the loop tails natively -----------------------------------
@@ -607,18 +620,8 @@ static void *bottomup_thread(void *arg)
 
 static void run_bottomup(struct world *w)
 {
-    pthread_t *t = calloc((size_t)w->s->files, sizeof *t);
-    struct reader_arg *a = calloc((size_t)w->s->files, sizeof *a);
-    if (!t || !a)
-        cl_die("out of memory");
-    for (int f = 0; f < w->s->files; f++) {
-        a[f] = (struct reader_arg){w, f, NULL, NULL};
-        CL_CHECK_RC(pthread_create(&t[f], NULL, bottomup_thread, &a[f]));
-    }
-    for (int f = 0; f < w->s->files; f++)
-        CL_CHECK_RC(pthread_join(t[f], NULL));
-    free(t);
-    free(a);
+    struct readers r = start_readers(w, bottomup_thread, NULL, NULL); /* they append themselves */
+    join_readers(&r);
 }
 
 /* ---- One run of one step: set up, tail, check, clean up -------------------- */
@@ -677,36 +680,57 @@ static void check_merged(const char *path, const struct settings *s, struct resu
     free(count);
 }
 
-static struct result run_step(const struct settings *s, const struct step *st, long round)
+/* The log files (one writer and one reader descriptor each) and the merged
+ * output, in a fresh folder under $TMPDIR. */
+static void open_world(struct world *w, const struct settings *s, long round)
 {
     const char *tmp = getenv("TMPDIR");
-    char dir[PATH_CAP - 64], merged_path[PATH_CAP];
-    snprintf(dir, sizeof dir, "%s/conclab62-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir))
+    *w = (struct world){.s = s};
+    snprintf(w->dir, sizeof w->dir, "%s/conclab62-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(w->dir))
         cl_fail(__FILE__, __LINE__, "mkdtemp(dir)", errno);
-    snprintf(merged_path, sizeof merged_path, "%s/merged.txt", dir);
-
-    struct world w = {.s = s};
-    w.files = calloc((size_t)s->files, sizeof *w.files);
-    w.tails = calloc((size_t)s->files, sizeof *w.tails);
-    w.merged.cap = s->files * s->lines;
-    w.merged.handoff_s = calloc((size_t)w.merged.cap, sizeof *w.merged.handoff_s);
-    if (!w.files || !w.tails || !w.merged.handoff_s)
+    snprintf(w->merged_path, sizeof w->merged_path, "%s/merged.txt", w->dir);
+    w->files = calloc((size_t)s->files, sizeof *w->files);
+    w->tails = calloc((size_t)s->files, sizeof *w->tails);
+    w->merged.cap = s->files * s->lines;
+    w->merged.handoff_s = calloc((size_t)w->merged.cap, sizeof *w->merged.handoff_s);
+    if (!w->files || !w->tails || !w->merged.handoff_s)
         cl_die("out of memory");
-    if (!(w.merged.out = fopen(merged_path, "w")))
+    if (!(w->merged.out = fopen(w->merged_path, "w")))
         cl_fail(__FILE__, __LINE__, "fopen(merged)", errno);
-    CL_CHECK_RC(pthread_mutex_init(&w.merged.lock, NULL));
+    CL_CHECK_RC(pthread_mutex_init(&w->merged.lock, NULL));
     for (int f = 0; f < s->files; f++) {
-        struct logfile *lf = &w.files[f];
+        struct logfile *lf = &w->files[f];
         *lf = (struct logfile){.index = f, .lines = s->lines, .interval_ms = s->interval_ms,
                                .seed = (uint64_t)(round * 1000 + f + 1)};
         atomic_init(&lf->written, false);
-        snprintf(lf->path, sizeof lf->path, "%s/log%d.txt", dir, f);
+        snprintf(lf->path, sizeof lf->path, "%s/log%d.txt", w->dir, f);
         CL_CHECK_SYS(lf->write_fd = open(lf->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
                                          0600));
-        CL_CHECK_SYS(w.tails[f].fd = open(lf->path, O_RDONLY | O_CLOEXEC));
+        CL_CHECK_SYS(w->tails[f].fd = open(lf->path, O_RDONLY | O_CLOEXEC));
     }
+}
 
+/* Every descriptor closed, every file and the folder removed. */
+static void close_world(struct world *w)
+{
+    for (int f = 0; f < w->s->files; f++) {
+        CL_CHECK_SYS(close(w->files[f].write_fd));
+        CL_CHECK_SYS(close(w->tails[f].fd));
+        CL_CHECK_SYS(unlink(w->files[f].path));
+    }
+    CL_CHECK_SYS(unlink(w->merged_path));
+    CL_CHECK_SYS(rmdir(w->dir));
+    CL_CHECK_RC(pthread_mutex_destroy(&w->merged.lock));
+    free(w->files);
+    free(w->tails);
+    free(w->merged.handoff_s);
+}
+
+static struct result run_step(const struct settings *s, const struct step *st, long round)
+{
+    struct world w;
+    open_world(&w, s, round);
     double start = cl_now();
     w.clock = (struct reader_clock){start, s->tail_ms / 1000.0};
     for (int f = 0; f < s->files; f++)
@@ -719,7 +743,7 @@ static struct result run_step(const struct settings *s, const struct step *st, l
 
     struct result res = {.wall_s = wall};
     if (!cl_interrupted())
-        check_merged(merged_path, s, &res);
+        check_merged(w.merged_path, s, &res);
     if (w.merged.n > 0) {
         for (long i = 0; i < w.merged.n; i++)
             w.merged.handoff_s[i] *= 1e6;
@@ -727,19 +751,7 @@ static struct result run_step(const struct settings *s, const struct step *st, l
         res.p99_us = cl_percentile(w.merged.handoff_s, (size_t)w.merged.n, 99);
         res.max_us = cl_percentile(w.merged.handoff_s, (size_t)w.merged.n, 100);
     }
-
-    /* Clean up before judging, so that even a failed check leaves nothing. */
-    for (int f = 0; f < s->files; f++) {
-        CL_CHECK_SYS(close(w.files[f].write_fd));
-        CL_CHECK_SYS(close(w.tails[f].fd));
-        CL_CHECK_SYS(unlink(w.files[f].path));
-    }
-    CL_CHECK_SYS(unlink(merged_path));
-    CL_CHECK_SYS(rmdir(dir));
-    CL_CHECK_RC(pthread_mutex_destroy(&w.merged.lock));
-    free(w.files);
-    free(w.tails);
-    free(w.merged.handoff_s);
+    close_world(&w);   /* before judging, so that even a failed check leaves nothing */
     if (!cl_interrupted() && (res.lost || res.doubled || res.out_of_order))
         cl_die("step %s: %ld lines merged of %ld: %ld lost, %ld doubled, %ld out of order",
                st->name, res.merged, s->files * s->lines, res.lost, res.doubled,
