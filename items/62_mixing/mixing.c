@@ -21,8 +21,9 @@
  *                        its own event_base until its file is done [p5]
  *
  * The claim: both directions of the bridge work without races or lost lines.
- * Every run reads the merged file back and checks it: every line of every
- * file exactly once, each file's lines in their own order; else "!!!".
+ * Every run reads the merged file back and checks it (merge_check.c): every
+ * line of every file exactly once, each file's lines in their own order;
+ * else "!!!".
  *
  * Run:  build/bin/62_mixing                          every step, once
  *       build/bin/62_mixing --step executor --workers 2
@@ -37,6 +38,7 @@
  *   bottomup    a thread per file, its own loop       50     0     0       0     1.3     10.0
  *   verdict: both directions of the bridge work without races or lost lines (5 runs checked; ...)
  */
+#include "62_mixing/merge_check.h"
 #include "clab.h"
 
 #include <event2/event.h>
@@ -641,43 +643,16 @@ static const struct step steps[] = {
 #define STEPS ((int)(sizeof steps / sizeof steps[0]))
 
 struct result {
-    long merged, lost, doubled, out_of_order;
+    long merged, lost, doubled, out_of_order;  /* from merge_check_file */
     double wall_s, p50_us, p99_us, max_us;
 };
 
-/* Reads the merged file back: each file's lines must come once each, in
- * order 0, 1, 2, ... A line out of turn is out of order; then the counts
- * say whether lines were lost or doubled. */
-static void check_merged(const char *path, const struct settings *s, struct result *res)
+static void set_check(struct result *res, struct merge_check c)
 {
-    FILE *in = fopen(path, "r");
-    if (!in)
-        cl_fail(__FILE__, __LINE__, "fopen(merged)", errno);
-    long *next = calloc((size_t)s->files, sizeof *next);
-    long *count = calloc((size_t)s->files, sizeof *count);
-    if (!next || !count)
-        cl_die("out of memory");
-    char text[LINE_CAP];
-    while (fgets(text, sizeof text, in)) {
-        int f;
-        long k;
-        if (sscanf(text, "file %d line %ld", &f, &k) != 2 || f < 0 || f >= s->files)
-            cl_die("the merged output holds a line no writer wrote: '%s'", text);
-        if (k != next[f])
-            res->out_of_order++;
-        next[f] = k + 1;
-        count[f]++;
-        res->merged++;
-    }
-    CL_CHECK_SYS(fclose(in));
-    for (long f = 0; f < s->files; f++) {
-        if (count[f] < s->lines)
-            res->lost += s->lines - count[f];
-        else
-            res->doubled += count[f] - s->lines;
-    }
-    free(next);
-    free(count);
+    res->merged = c.merged;
+    res->lost = c.lost;
+    res->doubled = c.doubled;
+    res->out_of_order = c.out_of_order;
 }
 
 /* The log files (one writer and one reader descriptor each) and the merged
@@ -743,7 +718,7 @@ static struct result run_step(const struct settings *s, const struct step *st, l
 
     struct result res = {.wall_s = wall};
     if (!cl_interrupted())
-        check_merged(w.merged_path, s, &res);
+        set_check(&res, merge_check_file(w.merged_path, s->files, s->lines));
     if (w.merged.n > 0) {
         for (long i = 0; i < w.merged.n; i++)
             w.merged.handoff_s[i] *= 1e6;
