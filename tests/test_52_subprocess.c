@@ -31,6 +31,17 @@ Test(item52, capture_returns_the_childs_output_exactly, .timeout = 20)
                             "leftovers 0 children unreaped, 0 descriptors leaked\n");
 }
 
+/* Output with a NUL byte in it comes back whole: 4 bytes, all printed. */
+Test(item52, capture_keeps_binary_output_whole, .timeout = 20)
+{
+    run_program(&r, 10, "52_subprocess", "--mode", "capture", "--", "printf", "a\\0b\\n", NULL);
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    static const char expect[] = "capture   run(printf) -> exit status 0, 4 bytes:\n"
+                                 "a\0b\n"
+                                 "leftovers 0 children unreaped, 0 descriptors leaked\n";
+    cr_assert_eq(memcmp(r.out, expect, sizeof expect), 0, "got: %s", r.out); /* NUL and all */
+}
+
 Test(item52, a_failing_child_is_reported, .timeout = 20)
 {
     run_program(&r, 10, "52_subprocess", "--mode", "capture", "--", "false", NULL);

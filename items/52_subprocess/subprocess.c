@@ -317,15 +317,20 @@ static int run_capture(const struct settings *s)
 {
     char *hello[] = {"echo", "hello from a child", NULL};
     char **argv = s->command ? s->command : hello;
-    static char out[1 << 16];
+    const size_t cap = 1 << 16;
+    char *out = malloc(cap);
+    if (!out)
+        cl_fail(__FILE__, __LINE__, "malloc", errno);
     int spawn_error;
     double t0 = cl_now();
-    struct outcome o = run(argv, s->timeout_s < 5 ? 5 : s->timeout_s, out, sizeof out, &spawn_error);
+    struct outcome o = run(argv, s->timeout_s < 5 ? 5 : s->timeout_s, out, cap, &spawn_error);
     double wall = cl_now() - t0;
     if (spawn_error != 0)
         cl_usage_error("cannot start '%s': %s", argv[0], strerror(spawn_error));
-    if (cl_interrupted())
+    if (cl_interrupted()) {
+        free(out);
         return 0;
+    }
     char how[64];
     describe_status(o.status, how, sizeof how);
     if (s->csv) {
@@ -333,13 +338,14 @@ static int run_capture(const struct settings *s)
     } else {
         printf("capture   run(%s) -> %s%s, %zu bytes:\n", argv[0], how,
                o.finished ? "" : ", timed out", o.bytes);
-        size_t kept = strlen(out);
+        size_t kept = o.bytes < cap - 1 ? o.bytes : cap - 1; /* not strlen: it may hold '\0' */
         fwrite(out, 1, kept, stdout); /* exactly what the child wrote */
         if (kept > 0 && out[kept - 1] != '\n')
             putchar('\n');
         if (kept < o.bytes)
             printf("          (%zu more bytes not kept)\n", o.bytes - kept);
     }
+    free(out);
     bool failed = !o.finished || !WIFEXITED(o.status) || WEXITSTATUS(o.status) != 0;
     if (failed)
         fprintf(stderr, "%s: child '%s' failed: %s\n", cl_program_name(), argv[0], how);
