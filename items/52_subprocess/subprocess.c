@@ -323,7 +323,8 @@ static int run_capture(const struct settings *s)
         cl_fail(__FILE__, __LINE__, "malloc", errno);
     int spawn_error;
     double t0 = cl_now();
-    struct outcome o = run(argv, s->timeout_s < 5 ? 5 : s->timeout_s, out, cap, &spawn_error);
+    double deadline_s = s->timeout_s < 5 ? 5 : s->timeout_s;
+    struct outcome o = run(argv, deadline_s, out, cap, &spawn_error);
     double wall = cl_now() - t0;
     if (spawn_error != 0)
         cl_usage_error("cannot start '%s': %s", argv[0], strerror(spawn_error));
@@ -346,10 +347,15 @@ static int run_capture(const struct settings *s)
             printf("          (%zu more bytes not kept)\n", o.bytes - kept);
     }
     free(out);
-    bool failed = !o.finished || !WIFEXITED(o.status) || WEXITSTATUS(o.status) != 0;
-    if (failed)
+    /* A child can exit 0 and still time out: a process it started in the
+     * background keeps the pipe open, and end-of-file never comes. As with
+     * Python's run(), only the child is stopped, not what it started. */
+    if (!o.finished)
+        fprintf(stderr, "%s: child '%s' timed out after %.1f s with its output still open (%s)\n",
+                cl_program_name(), argv[0], deadline_s, how);
+    else if (!WIFEXITED(o.status) || WEXITSTATUS(o.status) != 0)
         fprintf(stderr, "%s: child '%s' failed: %s\n", cl_program_name(), argv[0], how);
-    return failed ? 1 : 0;
+    return o.finished && WIFEXITED(o.status) && WEXITSTATUS(o.status) == 0 ? 0 : 1;
 }
 
 /* --mode serial or parallel: one run per children count, no comparison. */
