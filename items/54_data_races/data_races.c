@@ -558,7 +558,7 @@ static void print_story_footer(const struct tally *racy, const struct tally *gil
     printf("\nWithout a lock:  racy lost %ld of %ld updates, gil_racy %ld of %ld.\n",
            racy->lost, racy->expected, gil_racy->lost, gil_racy->expected);
     printf("With one:        mutex, atomic, gil_mutex and gil_atomic were exact every time\n"
-           "                 (a wrong total would have stopped the program with \"!!!\").\n"
+           "                 (a wrong total would have stopped the program, exit status 1).\n"
            "With 1 thread nothing is lost: a race needs two. racy_plain is undefined\n"
            "behaviour: the compiler may count in a register, so what it shows proves nothing.\n"
            "ns/incr is wall time divided by all the increments of all the threads; busy is\n"
