@@ -759,20 +759,8 @@ static void report(const struct settings *s, const struct step *st, long round, 
 #define MAX_PLANNED_S 60 /* a run planned to take longer is refused */
 #define STR_(x) #x
 #define STR(x) STR_(x)
-
-/* The ranges alone allow runs of hours (20000 lines at up to 1 s each, 100
- * rounds): a step lasts about as long as its slowest writer (lines x half
- * the interval, on average) or --tail-ms, whichever is longer. */
-static void refuse_long(const struct settings *s)
-{
-    double step_s = fmax((double)s->tail_ms, (double)s->lines * (double)s->interval_ms / 2) / 1000;
-    int chosen = strcmp(s->step, "all") == 0 ? STEPS : 1;
-    double seconds = (double)s->rounds * chosen * step_s;
-    if (seconds > MAX_PLANNED_S)
-        cl_usage_error("this run would take about %.0f s (%ld rounds x %d steps x %.1f s); at "
-                       "most %d: fewer --rounds or --lines, or a shorter --interval-ms, --tail-ms",
-                       seconds, s->rounds, chosen, step_s, MAX_PLANNED_S);
-}
+static void refuse_long(const struct settings *s);
+static void print_story_header(const struct settings *s);
 
 int main(int argc, char **argv)
 {
@@ -822,13 +810,7 @@ int main(int argc, char **argv)
     if (s.csv)
         cl_csv_header(CSV_COLUMNS);
     else
-        printf("%ld files, each written by its own thread: %ld lines at random intervals of up "
-               "to %ld ms;\nreaders poll every %ld ms and stop after %ld ms once their file is "
-               "done. Merged output checked.\n\n"
-               "%-10s  %-34s %-26s %5s  %4s  %4s %7s  %8s %8s  %7s\n",
-               s.files, s.lines, s.interval_ms, s.poll_ms, s.tail_ms, "step", "who reads",
-               "who writes the output", "lines", "lost", "dbl", "order!", "p50_us", "p99_us",
-               "lines/s");
+        print_story_header(&s);
     long runs = 0;
     for (long round = 1; round <= s.rounds && !cl_interrupted(); round++)
         for (int i = 0; i < STEPS && !cl_interrupted(); i++) {
@@ -848,7 +830,32 @@ int main(int argc, char **argv)
     cl_check_leftovers(fds_at_start, true);   /* "!!!" if a descriptor leaked */
     if (!s.csv)
         printf("\nverdict: both directions of the bridge work without races or lost lines "
-               "(%ld runs checked; p50/p99: hand-off from the reader to the merged output)\n",
-               runs);
+               "(%ld run%s checked; p50/p99: hand-off from the reader to the merged output)\n",
+               runs, runs == 1 ? "" : "s");
     return 0;
+}
+
+static void print_story_header(const struct settings *s)
+{
+    printf("%ld files, each written by its own thread: %ld lines at random intervals of up "
+           "to %ld ms;\nreaders poll every %ld ms and stop after %ld ms once their file is "
+           "done. Merged output checked.\n\n"
+           "%-10s  %-34s %-26s %5s  %4s  %4s %7s  %8s %8s  %7s\n",
+           s->files, s->lines, s->interval_ms, s->poll_ms, s->tail_ms, "step", "who reads",
+           "who writes the output", "lines", "lost", "dbl", "order!", "p50_us", "p99_us",
+           "lines/s");
+}
+
+/* The ranges alone allow runs of hours (20000 lines at up to 1 s each, 100
+ * rounds): a step lasts about as long as its slowest writer (lines x half
+ * the interval, on average) or --tail-ms, whichever is longer. */
+static void refuse_long(const struct settings *s)
+{
+    double step_s = fmax((double)s->tail_ms, (double)s->lines * (double)s->interval_ms / 2) / 1000;
+    int chosen = strcmp(s->step, "all") == 0 ? STEPS : 1;
+    double seconds = (double)s->rounds * chosen * step_s;
+    if (seconds > MAX_PLANNED_S)
+        cl_usage_error("this run would take about %.0f s (%ld rounds x %d steps x %.1f s); at "
+                       "most %d: fewer --rounds or --lines, or a shorter --interval-ms, --tail-ms",
+                       seconds, s->rounds, chosen, step_s, MAX_PLANNED_S);
 }
