@@ -483,18 +483,20 @@ static void run_pipeline(const struct settings *s, enum pipeline_kind kind)
     struct child kids[2] = {{.stdout_fd = -1}, {.stdout_fd = -1}}; /* seq, wc */
     struct child *seq = &kids[0], *wc = &kids[1];
     double t0 = cl_now();
-    int rc = spawn(producer, -1, link[1], &seq->pid);
+    /* wc first: its pipe is the last descriptor this part needs, so if it
+     * cannot be made (EMFILE), no child has been started yet to leave behind. */
+    int rc = spawn_captured(consumer, link[0], wc, cloexec);
+    if (rc != 0) {
+        CL_CHECK_SYS(close(link[0]));
+        CL_CHECK_SYS(close(link[1]));
+        give_up(consumer[0], rc, kids, 0);
+    }
+    rc = spawn(producer, -1, link[1], &seq->pid);
     if (rc != 0) {
         seq->pid = 0;
         CL_CHECK_SYS(close(link[0]));
         CL_CHECK_SYS(close(link[1]));
-        give_up(producer[0], rc, kids, 0);
-    }
-    rc = spawn_captured(consumer, link[0], wc, cloexec);
-    if (rc != 0) {
-        CL_CHECK_SYS(close(link[0]));
-        CL_CHECK_SYS(close(link[1]));
-        give_up(consumer[0], rc, kids, 1);
+        give_up(producer[0], rc, kids, 2); /* stops wc; seq's pid is 0 */
     }
     CL_CHECK_SYS(close(link[0]));
     if (kind != PIPELINE_FORGOT_CLOSE)

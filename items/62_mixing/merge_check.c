@@ -17,7 +17,7 @@ struct merge_check merge_check_file(const char *path, long files, long lines)
     long *next = calloc((size_t)files, sizeof *next);
     long *count = calloc((size_t)files, sizeof *count);
     if (!next || !count)
-        cl_die("out of memory");
+        cl_fail(__FILE__, __LINE__, "calloc", ENOMEM);
     char text[64];
     while (fgets(text, sizeof text, in)) {
         int f;

@@ -216,7 +216,7 @@ static struct readers start_readers(struct world *w, void *(*fn)(void *),
     struct readers r = {calloc((size_t)w->s->files, sizeof *r.threads),
                         calloc((size_t)w->s->files, sizeof *r.args), (int)w->s->files};
     if (!r.threads || !r.args)
-        cl_die("out of memory");
+        cl_fail(__FILE__, __LINE__, "calloc", ENOMEM);
     for (int f = 0; f < r.n; f++) {
         r.args[f] = (struct reader_arg){w, f, deliver, to};
         CL_CHECK_RC(pthread_create(&r.threads[f], NULL, fn, &r.args[f]));
@@ -272,7 +272,7 @@ static struct event *new_event(struct event_base *base, event_callback_fn fn, vo
 {
     struct event *ev = event_new(base, -1, 0, fn, arg);
     if (!ev)
-        cl_die("event_new failed");
+        cl_fail(__FILE__, __LINE__, "event_new", errno ? errno : ENOMEM);
     return ev;
 }
 
@@ -295,7 +295,7 @@ static struct event *ctrl_c_watch(struct event_base *base)
 {
     struct event *ev = event_new(base, -1, EV_PERSIST, watch_ctrl_c, base);
     if (!ev)
-        cl_die("event_new failed");
+        cl_fail(__FILE__, __LINE__, "event_new", errno ? errno : ENOMEM);
     add_timer(ev, 50);
     return ev;
 }
@@ -304,7 +304,7 @@ static struct event_base *new_loop(void)
 {
     struct event_base *base = event_base_new();
     if (!base)
-        cl_die("event_base_new failed");
+        cl_fail(__FILE__, __LINE__, "event_base_new", errno ? errno : ENOMEM);
     return base;
 }
 
@@ -430,7 +430,7 @@ static void run_executor(struct world *w)
     struct job *jobs = calloc((size_t)n, sizeof *jobs);
     pthread_t *workers = calloc((size_t)nworkers, sizeof *workers);
     if (!jobs || !workers)
-        cl_die("out of memory");
+        cl_fail(__FILE__, __LINE__, "calloc", ENOMEM);
     for (long i = 0; i < nworkers; i++)
         CL_CHECK_RC(pthread_create(&workers[i], NULL, worker_main, &x));
     for (int f = 0; f < n; f++) {
@@ -520,7 +520,7 @@ static void run_threadsafe(struct world *w)
     in.cap = n * w->s->lines + n;
     in.items = calloc((size_t)in.cap, sizeof *in.items);
     if (!in.items)
-        cl_die("out of memory");
+        cl_fail(__FILE__, __LINE__, "calloc", ENOMEM);
     CL_CHECK_RC(pthread_mutex_init(&in.lock, NULL));
     in.wake_ev = new_event(in.base, inbox_wake, &in);
     struct event *watch = ctrl_c_watch(in.base);
@@ -579,7 +579,7 @@ static void run_tailers(struct world *w, struct event_base *base, int first, int
 {
     struct tailer *t = calloc((size_t)count, sizeof *t);
     if (!t)
-        cl_die("out of memory");
+        cl_fail(__FILE__, __LINE__, "calloc", ENOMEM);
     int files_left = count;
     struct event *watch = ctrl_c_watch(base);
     for (int i = 0; i < count; i++) {
@@ -670,7 +670,7 @@ static void open_world(struct world *w, const struct settings *s, long round)
     w->merged.cap = s->files * s->lines;
     w->merged.handoff_s = calloc((size_t)w->merged.cap, sizeof *w->merged.handoff_s);
     if (!w->files || !w->tails || !w->merged.handoff_s)
-        cl_die("out of memory");
+        cl_fail(__FILE__, __LINE__, "calloc", ENOMEM);
     if (!(w->merged.out = fopen(w->merged_path, "w")))
         cl_fail(__FILE__, __LINE__, "fopen(merged)", errno);
     CL_CHECK_RC(pthread_mutex_init(&w->merged.lock, NULL));

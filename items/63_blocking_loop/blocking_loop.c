@@ -88,7 +88,7 @@ static struct event *timed_event(struct event_base *base, short what, struct tim
 {
     struct event *ev = event_new(base, -1, what, timed_callback, tc);
     if (!ev)
-        cl_die("event_new failed");
+        cl_fail(__FILE__, __LINE__, "event_new", errno ? errno : ENOMEM);
     return ev;
 }
 
@@ -165,7 +165,7 @@ static void writer_start(struct writer *w, const struct settings *s, int fd,
 {
     w->base = event_base_new();
     if (!w->base)
-        cl_die("event_base_new failed");
+        cl_fail(__FILE__, __LINE__, "event_base_new", errno ? errno : ENOMEM);
     w->work = s->work;
     w->fd = fd;
     w->block_ms = s->block_ms;
@@ -223,12 +223,12 @@ static struct event_base *precise_loop(void)
 {
     struct event_config *cfg = event_config_new();
     if (!cfg)
-        cl_die("event_config_new failed");
+        cl_fail(__FILE__, __LINE__, "event_config_new", errno ? errno : ENOMEM);
     CL_CHECK_SYS(event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER));
     struct event_base *base = event_base_new_with_config(cfg);
     event_config_free(cfg);
     if (!base)
-        cl_die("event_base_new_with_config failed");
+        cl_fail(__FILE__, __LINE__, "event_base_new_with_config", errno ? errno : ENOMEM);
     return base;
 }
 
@@ -293,7 +293,7 @@ static struct result run_once(const struct settings *s, bool offloaded, const ch
 {
     struct run *r = calloc(1, sizeof *r);
     if (!r)
-        cl_die("out of memory");
+        cl_fail(__FILE__, __LINE__, "calloc", ENOMEM);
     r->s = s;
     r->offloaded = offloaded;
     atomic_init(&r->slow_reports, 0);
