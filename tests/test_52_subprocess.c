@@ -31,6 +31,17 @@ Test(item52, capture_returns_the_childs_output_exactly, .timeout = 20)
                             "leftovers 0 children unreaped, 0 descriptors leaked\n");
 }
 
+/* Output with a NUL byte in it comes back whole: 4 bytes, all printed. */
+Test(item52, capture_keeps_binary_output_whole, .timeout = 20)
+{
+    run_program(&r, 10, "52_subprocess", "--mode", "capture", "--", "printf", "a\\0b\\n", NULL);
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    static const char expect[] = "capture   run(printf) -> exit status 0, 4 bytes:\n"
+                                 "a\0b\n"
+                                 "leftovers 0 children unreaped, 0 descriptors leaked\n";
+    cr_assert_eq(memcmp(r.out, expect, sizeof expect), 0, "got: %s", r.out); /* NUL and all */
+}
+
 Test(item52, a_failing_child_is_reported, .timeout = 20)
 {
     run_program(&r, 10, "52_subprocess", "--mode", "capture", "--", "false", NULL);
@@ -316,6 +327,19 @@ Test(item52, bad_input_is_one_line_and_exit_2, .timeout = 30)
     assert_usage_error("--timeout", NULL, "needs a value");
     assert_usage_error("--children", "1,0", "--children");
     assert_usage_error("--rounds", "0", "--rounds");
+    assert_usage_error("--sleep", "60", "would wait"); /* 5 rounds x 11 children x 60 s */
+}
+
+/* The ranges alone allow hours; the bounds in --help refuse such runs. */
+Test(item52, a_run_of_hours_is_refused, .timeout = 30)
+{
+    run_program(&r, 10, "52_subprocess", "--mode", "compare", "--children", "2000", "--rounds",
+                "3", "--sleep", "0", NULL);
+    cr_assert_eq(r.exit_code, 2, "exit %d: %s", r.exit_code, r.err);
+    cr_assert_not_null(strstr(r.err, "would start 12000 children"), "%s", r.err);
+    run_program(&r, 10, "52_subprocess", "--mode", "timeout", "--timeout", "30", NULL);
+    cr_assert_eq(r.exit_code, 2, "2 x 30 s + grace: exit %d: %s", r.exit_code, r.err);
+    cr_assert_eq(count_lines(r.err), 1, "%s", r.err);
 }
 
 Test(item52, help_exits_0, .timeout = 10)

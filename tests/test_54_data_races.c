@@ -158,7 +158,7 @@ Test(item54, ctrl_c_stops_a_long_run, .timeout = 30)
         snprintf(path, sizeof path, "%s/54_data_races", getenv("CONCLAB_BIN"));
         freopen("/dev/null", "w", stdout);
         execl(path, "54_data_races", "--method", "mutex", "--threads", "4", "--iterations",
-              "1000000000", (char *)NULL);
+              "250000000", (char *)NULL);
         _exit(127);
     }
     struct timespec pause = {0, 300 * 1000 * 1000};
@@ -223,4 +223,17 @@ Test(item54, bad_flags_are_one_line_and_exit_2, .timeout = 30)
     assert_usage_error("--interval", "0");
     assert_usage_error("--rounds", "0");
     assert_usage_error("--no-such-flag", NULL);
+}
+
+/* The ranges alone would allow a run of hours: such a run is refused. */
+Test(item54, a_run_of_hours_is_refused, .timeout = 30)
+{
+    run_program(&r, 10, "54_data_races", "--threads", "256", "--iterations", "1000000000",
+                NULL);
+    cr_assert_eq(r.exit_code, 2, "exit %d: %s", r.exit_code, r.err);
+    cr_assert_eq(count_lines(r.err), 1, "%s", r.err);
+    cr_assert_not_null(strstr(r.err, "could take"), "%s", r.err);
+    run_program(&r, 10, "54_data_races", "--method", "gil_mutex", "--policy", "old",
+                "--check-ticks", "1", "--threads", "8", "--iterations", "100000000", NULL);
+    cr_assert_eq(r.exit_code, 2, "exit %d: %s", r.exit_code, r.err);
 }

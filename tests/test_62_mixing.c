@@ -4,7 +4,10 @@
  * the merged output's content is known in advance: files x lines lines, each
  * file's in order. Every run reads its merged file back and exits 1 ("!!!")
  * on a line lost, doubled or out of order; the tests also check the counts
- * in its CSV row against the numbers they asked for. No test looks at a time. */
+ * in its CSV row against the numbers they asked for. No test looks at a time.
+ * The check itself is tested apart, on merged files whose faults the tests
+ * wrote by hand. */
+#include "62_mixing/merge_check.h"
 #include "helpers.h"
 
 #include <criterion/criterion.h>
@@ -156,6 +159,7 @@ Test(item62, bad_flags_are_one_line_and_exit_2, .timeout = 30)
         {"--step", "halfway"}, {"--files", "0"},      {"--lines", "0"},
         {"--interval-ms", "-1"}, {"--poll-ms", "0"},  {"--tail-ms", "x"},
         {"--workers", "65"},   {"--rounds", "0"},     {"--no-such", "1"},
+        {"--rounds", "100"},   /* 100 rounds x 5 steps x 1 s: refused, not run */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         run_program(&r, 10, PROGRAM, bad[i][0], bad[i][1], NULL);
@@ -164,4 +168,72 @@ Test(item62, bad_flags_are_one_line_and_exit_2, .timeout = 30)
         cr_assert_eq(count_lines(r.err), 1, "%s %s: %s", bad[i][0], bad[i][1], r.err);
         cr_assert_str_eq(r.out, "", "%s %s printed: %s", bad[i][0], bad[i][1], r.out);
     }
+}
+
+/* ---- The merged-output check, on files whose faults are known ------------- */
+
+static struct merge_check check_text(const char *text, long files, long lines)
+{
+    char path[] = "/tmp/test62-merged-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    cr_assert_not_null(f);
+    cr_assert_geq(fputs(text, f), 0);
+    cr_assert_eq(fclose(f), 0);
+    struct merge_check c = merge_check_file(path, files, lines);
+    cr_assert_eq(unlink(path), 0);
+    return c;
+}
+
+static void assert_check(struct merge_check c, long merged, long lost, long doubled,
+                         long out_of_order)
+{
+    cr_assert_eq(c.merged, merged, "merged %ld, expected %ld", c.merged, merged);
+    cr_assert_eq(c.lost, lost, "lost %ld, expected %ld", c.lost, lost);
+    cr_assert_eq(c.doubled, doubled, "doubled %ld, expected %ld", c.doubled, doubled);
+    cr_assert_eq(c.out_of_order, out_of_order, "out of order %ld, expected %ld",
+                 c.out_of_order, out_of_order);
+}
+
+Test(item62, the_check_passes_a_whole_interleaved_merge, .timeout = 10)
+{
+    assert_check(check_text("file 0 line 0\nfile 1 line 0\nfile 0 line 1\n"
+                            "file 1 line 1\nfile 1 line 2\nfile 0 line 2\n", 2, 3),
+                 6, 0, 0, 0);
+}
+
+Test(item62, the_check_finds_a_lost_line, .timeout = 10)
+{
+    /* file 1 line 1 missing: 2 comes where 1 was due */
+    assert_check(check_text("file 0 line 0\nfile 1 line 0\nfile 0 line 1\n"
+                            "file 1 line 2\nfile 0 line 2\n", 2, 3),
+                 5, 1, 0, 1);
+}
+
+Test(item62, the_check_finds_a_doubled_line, .timeout = 10)
+{
+    assert_check(check_text("file 0 line 0\nfile 0 line 1\nfile 0 line 1\nfile 0 line 2\n",
+                            1, 3),
+                 4, 0, 1, 1);
+}
+
+Test(item62, the_check_finds_lines_out_of_order, .timeout = 10)
+{
+    /* 0, 2, 1: 2 is not the next (1), and then 1 is not the next (3) */
+    assert_check(check_text("file 0 line 0\nfile 0 line 2\nfile 0 line 1\n", 1, 3), 3, 0, 0,
+                 2);
+}
+
+Test(item62, the_check_finds_one_lost_and_one_doubled_by_their_order, .timeout = 10)
+{
+    /* 0, 1, 1, 3: the count is right (4), the order is not */
+    assert_check(check_text("file 0 line 0\nfile 0 line 1\nfile 0 line 1\nfile 0 line 3\n",
+                            1, 4),
+                 4, 0, 0, 2);
+}
+
+Test(item62, the_check_stops_at_a_line_no_writer_wrote, .exit_code = 1, .timeout = 10)
+{
+    check_text("file 0 line 0\nfile 7 line 0\n", 2, 3);   /* there is no file 7 */
 }

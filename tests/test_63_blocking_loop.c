@@ -171,6 +171,8 @@ Test(item63, bad_flags_are_one_line_and_exit_2, .timeout = 30)
         {"--variant", "sometimes"}, {"--work", "read"},      {"--block-ms", "0"},
         {"--heartbeat-ms", "x"},    {"--slow-ms", "-1"},     {"--rounds", "0"},
         {"--no-such", "1"},
+        {"--rounds", "100"},        /* 100 x 4 runs x 610 ms: refused, not run */
+        {"--heartbeat-ms", "600"},  /* slower than the 500 ms block */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         run_program(&r, 10, PROGRAM, bad[i][0], bad[i][1], NULL);

@@ -45,6 +45,10 @@ extern char **environ;
 
 #define GRACE_S 0.1     /* between terminate (SIGTERM) and kill (SIGKILL) */
 #define LONG_SLEEP "100" /* a child that outlives any --timeout (at most 60) */
+#define MAX_WAIT_S 60    /* a run that would wait longer in all is refused */
+#define MAX_STARTED 10000 /* ... and so is one that would start more children */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 struct child {
     pid_t pid;     /* 0 once reaped */
@@ -307,20 +311,27 @@ static void csv_row(const struct settings *s, const char *mode, long round, long
                     double sleep_s, double wall, double spawn_s, double speedup, int status,
                     bool timed_out);
 static void describe_status(int status, char *out, size_t cap);
+static void refuse_unbounded(const struct settings *s);
 
 static int run_capture(const struct settings *s)
 {
     char *hello[] = {"echo", "hello from a child", NULL};
     char **argv = s->command ? s->command : hello;
-    static char out[1 << 16];
+    const size_t cap = 1 << 16;
+    char *out = malloc(cap);
+    if (!out)
+        cl_fail(__FILE__, __LINE__, "malloc", errno);
     int spawn_error;
     double t0 = cl_now();
-    struct outcome o = run(argv, s->timeout_s < 5 ? 5 : s->timeout_s, out, sizeof out, &spawn_error);
+    double deadline_s = s->timeout_s < 5 ? 5 : s->timeout_s;
+    struct outcome o = run(argv, deadline_s, out, cap, &spawn_error);
     double wall = cl_now() - t0;
     if (spawn_error != 0)
         cl_usage_error("cannot start '%s': %s", argv[0], strerror(spawn_error));
-    if (cl_interrupted())
+    if (cl_interrupted()) {
+        free(out);
         return 0;
+    }
     char how[64];
     describe_status(o.status, how, sizeof how);
     if (s->csv) {
@@ -328,17 +339,23 @@ static int run_capture(const struct settings *s)
     } else {
         printf("capture   run(%s) -> %s%s, %zu bytes:\n", argv[0], how,
                o.finished ? "" : ", timed out", o.bytes);
-        size_t kept = strlen(out);
+        size_t kept = o.bytes < cap - 1 ? o.bytes : cap - 1; /* not strlen: it may hold '\0' */
         fwrite(out, 1, kept, stdout); /* exactly what the child wrote */
         if (kept > 0 && out[kept - 1] != '\n')
             putchar('\n');
         if (kept < o.bytes)
             printf("          (%zu more bytes not kept)\n", o.bytes - kept);
     }
-    bool failed = !o.finished || !WIFEXITED(o.status) || WEXITSTATUS(o.status) != 0;
-    if (failed)
+    free(out);
+    /* A child can exit 0 and still time out: a process it started in the
+     * background keeps the pipe open, and end-of-file never comes. As with
+     * Python's run(), only the child is stopped, not what it started. */
+    if (!o.finished)
+        fprintf(stderr, "%s: child '%s' timed out after %.1f s with its output still open (%s)\n",
+                cl_program_name(), argv[0], deadline_s, how);
+    else if (!WIFEXITED(o.status) || WEXITSTATUS(o.status) != 0)
         fprintf(stderr, "%s: child '%s' failed: %s\n", cl_program_name(), argv[0], how);
-    return failed ? 1 : 0;
+    return o.finished && WIFEXITED(o.status) && WEXITSTATUS(o.status) == 0 ? 0 : 1;
 }
 
 /* --mode serial or parallel: one run per children count, no comparison. */
@@ -466,18 +483,20 @@ static void run_pipeline(const struct settings *s, enum pipeline_kind kind)
     struct child kids[2] = {{.stdout_fd = -1}, {.stdout_fd = -1}}; /* seq, wc */
     struct child *seq = &kids[0], *wc = &kids[1];
     double t0 = cl_now();
-    int rc = spawn(producer, -1, link[1], &seq->pid);
+    /* wc first: its pipe is the last descriptor this part needs, so if it
+     * cannot be made (EMFILE), no child has been started yet to leave behind. */
+    int rc = spawn_captured(consumer, link[0], wc, cloexec);
+    if (rc != 0) {
+        CL_CHECK_SYS(close(link[0]));
+        CL_CHECK_SYS(close(link[1]));
+        give_up(consumer[0], rc, kids, 0);
+    }
+    rc = spawn(producer, -1, link[1], &seq->pid);
     if (rc != 0) {
         seq->pid = 0;
         CL_CHECK_SYS(close(link[0]));
         CL_CHECK_SYS(close(link[1]));
-        give_up(producer[0], rc, kids, 0);
-    }
-    rc = spawn_captured(consumer, link[0], wc, cloexec);
-    if (rc != 0) {
-        CL_CHECK_SYS(close(link[0]));
-        CL_CHECK_SYS(close(link[1]));
-        give_up(consumer[0], rc, kids, 1);
+        give_up(producer[0], rc, kids, 2); /* stops wc; seq's pid is 0 */
     }
     CL_CHECK_SYS(close(link[0]));
     if (kind != PIPELINE_FORGOT_CLOSE)
@@ -627,6 +646,9 @@ int main(int argc, char **argv)
                     "1 on serial rows); poll rows put the parent's units of work there.\n"
                     "spawn_s: time spent in posix_spawnp for all the children of a row.\n"
                     "children_left and fds_leaked are counted after each part; both must be 0.\n"
+                    "A run is bounded: one that would wait more than " STR(MAX_WAIT_S) " s in all\n"
+                    "(sleeps, deadlines) or start more than " STR(MAX_STARTED) " children is refused (exit 2).\n"
+                    "capture waits for its command at most max(5, --timeout) seconds.\n"
                     "Exit status: 0 done; 1 a captured child failed, or a child could not be\n"
                     "started part-way (those already started are stopped and reaped first);\n"
                     "2 bad input; 130 Ctrl-C (every child stopped and reaped).\n",
@@ -640,6 +662,7 @@ int main(int argc, char **argv)
             cl_usage_error("a command after '--' needs --mode capture");
         s.command = argv + prog.command_index;
     }
+    refuse_unbounded(&s);
     cl_catch_sigint();
 
     s.fds_at_start = cl_open_fds();
@@ -696,4 +719,39 @@ static void csv_row(const struct settings *s, const char *mode, long round, long
     cl_csv_row("%s,%ld,%ld,%.3f,%.6f,%.6f,%.6g,%d,%d,%d,%d", mode, round, children, sleep_s, wall,
                spawn_s, speedup, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
                timed_out, cl_children_left(), cl_open_fds() - s->fds_at_start);
+}
+
+/* The ranges of the flags alone allow runs of hours (1000 rounds of 2000
+ * children that each sleep 60 s, one after another). Add up what the chosen
+ * mode would wait for and start, and refuse a run past the bounds. */
+static void refuse_unbounded(const struct settings *s)
+{
+    bool all = strcmp(s->mode, "all") == 0;
+    double sum = 0, counts = s->children.n;
+    for (int k = 0; k < s->children.n; k++)
+        sum += (double)s->children.v[k];
+    double wait_s = 0, started = 0;
+    if (all || strcmp(s->mode, "compare") == 0) {
+        wait_s += (double)s->rounds * (sum + counts) * s->sleep_s;
+        started += 2.0 * (double)s->rounds * sum;
+    }
+    if (strcmp(s->mode, "serial") == 0 || strcmp(s->mode, "parallel") == 0) {
+        wait_s += (strcmp(s->mode, "serial") == 0 ? sum : counts) * s->sleep_s;
+        started += sum;
+    }
+    if (all || strcmp(s->mode, "poll") == 0) {
+        wait_s += s->sleep_s;
+        started += (double)s->children.v[0];
+    }
+    if (all || strcmp(s->mode, "timeout") == 0)
+        wait_s += 2 * s->timeout_s + GRACE_S;
+    if (all || strncmp(s->mode, "pipeline_", 9) == 0)
+        wait_s += (all ? 2 : 1) * s->timeout_s;
+    if (wait_s > MAX_WAIT_S)
+        cl_usage_error("--mode %s would wait %.1f s in all (sleeps and deadlines); at most %d: "
+                       "fewer --rounds, --children or a shorter --sleep, --timeout",
+                       s->mode, wait_s, MAX_WAIT_S);
+    if (started > MAX_STARTED)
+        cl_usage_error("--mode %s would start %.0f children; at most %d: fewer --rounds or "
+                       "--children", s->mode, started, MAX_STARTED);
 }

@@ -187,18 +187,23 @@ struct method {
     bool exact;       /* must come out exact, or the program dies */
     bool uses_gil;    /* runs while holding the GIL-like lock */
     bool atomic_count; /* counts in atomic_count, not plain_count */
+    double ns_bound;  /* a generous cost of one increment (busy 2-vCPU VM, up
+                         to 256 threads: measured at most half of it) */
 };
 
 static const struct method methods[] = {
-    {"racy", increment_racy, false, false, true},
-    {"racy_plain", increment_racy_plain, false, false, false},
-    {"mutex", increment_mutex, true, false, false},
-    {"atomic", increment_atomic, true, false, true},
-    {"gil_racy", increment_gil_racy, false, true, false},
-    {"gil_mutex", increment_gil_mutex, true, true, false},
-    {"gil_atomic", increment_gil_atomic, true, true, true},
+    {"racy", increment_racy, false, false, true, 1},
+    {"racy_plain", increment_racy_plain, false, false, false, 1},
+    {"mutex", increment_mutex, true, false, false, 20},
+    {"atomic", increment_atomic, true, false, true, 5},
+    {"gil_racy", increment_gil_racy, false, true, false, 40},
+    {"gil_mutex", increment_gil_mutex, true, true, false, 40},
+    {"gil_atomic", increment_gil_atomic, true, true, true, 20},
 };
 #define METHOD_COUNT (sizeof methods / sizeof methods[0])
+#define MAX_PLANNED_S 60 /* a run estimated to take longer is refused */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 #define METHOD_CHOICES "all|racy|racy_plain|mutex|atomic|gil_racy|gil_mutex|gil_atomic"
 
 /* ---- Running one race ------------------------------------------------------- */
@@ -242,8 +247,10 @@ static void *count(void *arg)
     double cpu_at_start = thread_cpu_seconds();
     if (r->method->uses_gil)
         gil_acquire(&r->gil);
-    /* In slices of a million, so that Ctrl-C is seen within milliseconds. */
-    const long slice = 1L << 20;
+    /* In slices of 65536, so that Ctrl-C is seen within milliseconds even
+     * at the slowest method (gil_mutex under --policy old --check-ticks 1,
+     * about 160 ns an increment, many threads taking turns). */
+    const long slice = 1L << 16;
     for (long done = 0; done < r->iterations && !cl_interrupted(); done += slice)
         r->method->increment(r, r->iterations - done < slice ? r->iterations - done : slice);
     if (r->method->uses_gil)
@@ -369,6 +376,7 @@ static void report(const struct settings *s, const struct method *m, long thread
                    long iterations, long round, const struct outcome *o);
 static void print_story_header(const struct settings *s);
 static void print_story_footer(const struct tally *racy, const struct tally *gil_racy);
+static void refuse_unbounded(const struct settings *s);
 
 static void tally_add(struct tally *t, long threads, const struct outcome *o)
 {
@@ -388,7 +396,8 @@ static struct outcome race_until_lost(const struct settings *s, const struct met
 {
     double t0 = cl_now();
     long first = *iterations;
-    while (o.lost == 0 && cl_now() - t0 < 2.0 && *iterations <= 100000000 && !cl_interrupted()) {
+    while (o.lost == 0 && cl_now() - t0 < 2.0 && (double)threads * (double)*iterations * 10 <= 2e9 &&
+           !cl_interrupted()) {
         *iterations *= 10;
         o = run_race(s, m, threads, *iterations);
     }
@@ -397,6 +406,10 @@ static struct outcome race_until_lost(const struct settings *s, const struct met
     if (*iterations != first && o.lost > 0)
         printf("%-21s (lost nothing at %ld increments; repeated with more until it lost some)\n",
                "", first);
+    else if (o.lost == 0 && o.overlap_s > 0)
+        printf("%-21s (lost nothing for %.1f s, up to %ld increments, though the threads met\n"
+               "%-21s  for %.3f ms: no switch fell between a load and its store. Run it again.)\n",
+               "", cl_now() - t0, *iterations, "", o.overlap_s * 1e3);
     else if (o.lost == 0)
         printf("%-21s (lost nothing for %.1f s, up to %ld increments: the threads never met;\n"
                "%-21s  the machine is busy. The lesson needs threads that overlap.)\n",
@@ -488,6 +501,9 @@ int main(int argc, char **argv)
                     "overlap_s = the longest time two threads were counting at once (0: they\n"
                     "never met, so nothing could be lost); policy is 'none' without the GIL.\n"
                     "A mutex, atomic, gil_mutex or gil_atomic total that is wrong exits 1 with \"!!!\".\n"
+                    "A run is bounded: one estimated (at a generous cost per increment) to\n"
+                    "take over " STR(MAX_PLANNED_S) " s is refused (exit 2); the story's racy retries add at most\n"
+                    "a few seconds.\n"
                     "Ctrl-C stops within milliseconds, threads joined, exit 130.\n",
         .opts = opts,
     };
@@ -495,6 +511,7 @@ int main(int argc, char **argv)
     s.csv = prog.csv;
     if (gil_policy_parse(s.policy_name, &s.policy) != 0)
         cl_usage_error("--policy: unknown policy '%s'", s.policy_name);
+    refuse_unbounded(&s);
     cl_catch_sigint();
     run_all(&s);
     if (cl_interrupted()) {
@@ -545,7 +562,7 @@ static void print_story_footer(const struct tally *racy, const struct tally *gil
     printf("\nWithout a lock:  racy lost %ld of %ld updates, gil_racy %ld of %ld.\n",
            racy->lost, racy->expected, gil_racy->lost, gil_racy->expected);
     printf("With one:        mutex, atomic, gil_mutex and gil_atomic were exact every time\n"
-           "                 (a wrong total would have stopped the program with \"!!!\").\n"
+           "                 (a wrong total would have stopped the program, exit status 1).\n"
            "With 1 thread nothing is lost: a race needs two. racy_plain is undefined\n"
            "behaviour: the compiler may count in a register, so what it shows proves nothing.\n"
            "ns/incr is wall time divided by all the increments of all the threads; busy is\n"
@@ -554,4 +571,29 @@ static void print_story_footer(const struct tally *racy, const struct tally *gil
     if (racy->raced && !racy->overlapped)
         printf("\nracy's threads never counted at the same time in this run (met 0): another\n"
                "program held the cores, and nothing could be lost. Run it again later.\n");
+}
+
+/* The flags' ranges alone allow runs of days (256 threads x 1e9 increments,
+ * every method, 1000 rounds). Estimate the run at a generous cost per
+ * increment (the GIL's old policy hands over every check-ticks ticks, and a
+ * hand-off costs about ten increments) and refuse one that would be long. */
+static void refuse_unbounded(const struct settings *s)
+{
+    double increments = 0, seconds = 0;
+    for (int t = 0; t < s->threads.n; t++)
+        for (int n = 0; n < s->iterations.n; n++)
+            increments += (double)s->threads.v[t] * (double)s->iterations.v[n];
+    for (size_t i = 0; i < METHOD_COUNT; i++) {
+        const struct method *m = &methods[i];
+        if (!selected(s, m))
+            continue;
+        double ns = m->ns_bound;
+        if (m->uses_gil && s->policy == GIL_OLD)
+            ns *= 1 + 10.0 / (double)s->check_ticks;
+        seconds += (double)s->rounds * increments * ns * 1e-9;
+    }
+    if (seconds > MAX_PLANNED_S)
+        cl_usage_error("this run could take %.0f s (%.3g increments per round); at most %d: "
+                       "fewer --threads, --iterations, --rounds or one --method",
+                       seconds, increments, MAX_PLANNED_S);
 }

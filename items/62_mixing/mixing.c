@@ -21,8 +21,9 @@
  *                        its own event_base until its file is done [p5]
  *
  * The claim: both directions of the bridge work without races or lost lines.
- * Every run reads the merged file back and checks it: every line of every
- * file exactly once, each file's lines in their own order; else "!!!".
+ * Every run reads the merged file back and checks it (merge_check.c): every
+ * line of every file exactly once, each file's lines in their own order;
+ * else "!!!".
  *
  * Run:  build/bin/62_mixing                          every step, once
  *       build/bin/62_mixing --step executor --workers 2
@@ -37,6 +38,7 @@
  *   bottomup    a thread per file, its own loop       50     0     0       0     1.3     10.0
  *   verdict: both directions of the bridge work without races or lost lines (5 runs checked; ...)
  */
+#include "62_mixing/merge_check.h"
 #include "clab.h"
 
 #include <event2/event.h>
@@ -183,6 +185,7 @@ struct world {
     struct tail *tails;
     struct merged merged;
     struct reader_clock clock;
+    char dir[PATH_CAP - 64], merged_path[PATH_CAP];  /* a fresh folder per run */
 };
 
 static bool written(const struct world *w, int f)
@@ -198,6 +201,36 @@ struct reader_arg {
     void (*deliver)(void *to, const struct line *l);
     void *to;
 };
+
+/* A reader thread per file (threads, threadsafe, bottomup), each running fn
+ * on its own file and handing its lines to deliver(to, line). */
+struct readers {
+    pthread_t *threads;
+    struct reader_arg *args;
+    int n;
+};
+
+static struct readers start_readers(struct world *w, void *(*fn)(void *),
+                                    void (*deliver)(void *to, const struct line *l), void *to)
+{
+    struct readers r = {calloc((size_t)w->s->files, sizeof *r.threads),
+                        calloc((size_t)w->s->files, sizeof *r.args), (int)w->s->files};
+    if (!r.threads || !r.args)
+        cl_fail(__FILE__, __LINE__, "calloc", ENOMEM);
+    for (int f = 0; f < r.n; f++) {
+        r.args[f] = (struct reader_arg){w, f, deliver, to};
+        CL_CHECK_RC(pthread_create(&r.threads[f], NULL, fn, &r.args[f]));
+    }
+    return r;
+}
+
+static void join_readers(struct readers *r)
+{
+    for (int f = 0; f < r->n; f++)
+        CL_CHECK_RC(pthread_join(r->threads[f], NULL));
+    free(r->threads);
+    free(r->args);
+}
 
 /* The threaded tail: read, deliver each line, sleep a poll interval. */
 static void *tail_thread(void *arg)
@@ -224,18 +257,8 @@ static void deliver_locked(void *to, const struct line *l)
 
 static void run_threads(struct world *w)
 {
-    pthread_t *t = calloc((size_t)w->s->files, sizeof *t);
-    struct reader_arg *a = calloc((size_t)w->s->files, sizeof *a);
-    if (!t || !a)
-        cl_die("out of memory");
-    for (int f = 0; f < w->s->files; f++) {
-        a[f] = (struct reader_arg){w, f, deliver_locked, &w->merged};
-        CL_CHECK_RC(pthread_create(&t[f], NULL, tail_thread, &a[f]));
-    }
-    for (int f = 0; f < w->s->files; f++)
-        CL_CHECK_RC(pthread_join(t[f], NULL));
-    free(t);
-    free(a);
+    struct readers r = start_readers(w, tail_thread, deliver_locked, &w->merged);
+    join_readers(&r);
 }
 
 /* ---- The loop's common parts ------------------------------------------------ */
@@ -249,7 +272,7 @@ static struct event *new_event(struct event_base *base, event_callback_fn fn, vo
 {
     struct event *ev = event_new(base, -1, 0, fn, arg);
     if (!ev)
-        cl_die("event_new failed");
+        cl_fail(__FILE__, __LINE__, "event_new", errno ? errno : ENOMEM);
     return ev;
 }
 
@@ -272,7 +295,7 @@ static struct event *ctrl_c_watch(struct event_base *base)
 {
     struct event *ev = event_new(base, -1, EV_PERSIST, watch_ctrl_c, base);
     if (!ev)
-        cl_die("event_new failed");
+        cl_fail(__FILE__, __LINE__, "event_new", errno ? errno : ENOMEM);
     add_timer(ev, 50);
     return ev;
 }
@@ -281,7 +304,7 @@ static struct event_base *new_loop(void)
 {
     struct event_base *base = event_base_new();
     if (!base)
-        cl_die("event_base_new failed");
+        cl_fail(__FILE__, __LINE__, "event_base_new", errno ? errno : ENOMEM);
     return base;
 }
 
@@ -407,7 +430,7 @@ static void run_executor(struct world *w)
     struct job *jobs = calloc((size_t)n, sizeof *jobs);
     pthread_t *workers = calloc((size_t)nworkers, sizeof *workers);
     if (!jobs || !workers)
-        cl_die("out of memory");
+        cl_fail(__FILE__, __LINE__, "calloc", ENOMEM);
     for (long i = 0; i < nworkers; i++)
         CL_CHECK_RC(pthread_create(&workers[i], NULL, worker_main, &x));
     for (int f = 0; f < n; f++) {
@@ -496,27 +519,19 @@ static void run_threadsafe(struct world *w)
     struct inbox in = {.w = w, .base = new_loop(), .readers_left = (int)n};
     in.cap = n * w->s->lines + n;
     in.items = calloc((size_t)in.cap, sizeof *in.items);
-    pthread_t *t = calloc((size_t)n, sizeof *t);
-    struct reader_arg *a = calloc((size_t)n, sizeof *a);
-    if (!in.items || !t || !a)
-        cl_die("out of memory");
+    if (!in.items)
+        cl_fail(__FILE__, __LINE__, "calloc", ENOMEM);
     CL_CHECK_RC(pthread_mutex_init(&in.lock, NULL));
     in.wake_ev = new_event(in.base, inbox_wake, &in);
     struct event *watch = ctrl_c_watch(in.base);
-    for (int f = 0; f < n; f++) {
-        a[f] = (struct reader_arg){w, f, deliver_to_loop, &in};
-        CL_CHECK_RC(pthread_create(&t[f], NULL, handing_thread, &a[f]));
-    }
+    struct readers r = start_readers(w, handing_thread, deliver_to_loop, &in);
     CL_CHECK_SYS(event_base_dispatch(in.base));
-    for (int f = 0; f < n; f++)
-        CL_CHECK_RC(pthread_join(t[f], NULL));
+    join_readers(&r);
     event_free(watch);
     event_free(in.wake_ev);
     event_base_free(in.base);
     CL_CHECK_RC(pthread_mutex_destroy(&in.lock));
     free(in.items);
-    free(t);
-    free(a);
 }
 
 /* ---- [p4] Step 3: the loop tails natively -----------------------------------
@@ -564,7 +579,7 @@ static void run_tailers(struct world *w, struct event_base *base, int first, int
 {
     struct tailer *t = calloc((size_t)count, sizeof *t);
     if (!t)
-        cl_die("out of memory");
+        cl_fail(__FILE__, __LINE__, "calloc", ENOMEM);
     int files_left = count;
     struct event *watch = ctrl_c_watch(base);
     for (int i = 0; i < count; i++) {
@@ -607,18 +622,8 @@ static void *bottomup_thread(void *arg)
 
 static void run_bottomup(struct world *w)
 {
-    pthread_t *t = calloc((size_t)w->s->files, sizeof *t);
-    struct reader_arg *a = calloc((size_t)w->s->files, sizeof *a);
-    if (!t || !a)
-        cl_die("out of memory");
-    for (int f = 0; f < w->s->files; f++) {
-        a[f] = (struct reader_arg){w, f, NULL, NULL};
-        CL_CHECK_RC(pthread_create(&t[f], NULL, bottomup_thread, &a[f]));
-    }
-    for (int f = 0; f < w->s->files; f++)
-        CL_CHECK_RC(pthread_join(t[f], NULL));
-    free(t);
-    free(a);
+    struct readers r = start_readers(w, bottomup_thread, NULL, NULL); /* they append themselves */
+    join_readers(&r);
 }
 
 /* ---- One run of one step: set up, tail, check, clean up -------------------- */
@@ -638,75 +643,69 @@ static const struct step steps[] = {
 #define STEPS ((int)(sizeof steps / sizeof steps[0]))
 
 struct result {
-    long merged, lost, doubled, out_of_order;
+    long merged, lost, doubled, out_of_order;  /* from merge_check_file */
     double wall_s, p50_us, p99_us, max_us;
 };
 
-/* Reads the merged file back: each file's lines must come once each, in
- * order 0, 1, 2, ... A line out of turn is out of order; then the counts
- * say whether lines were lost or doubled. */
-static void check_merged(const char *path, const struct settings *s, struct result *res)
+static void set_check(struct result *res, struct merge_check c)
 {
-    FILE *in = fopen(path, "r");
-    if (!in)
+    res->merged = c.merged;
+    res->lost = c.lost;
+    res->doubled = c.doubled;
+    res->out_of_order = c.out_of_order;
+}
+
+/* The log files (one writer and one reader descriptor each) and the merged
+ * output, in a fresh folder under $TMPDIR. */
+static void open_world(struct world *w, const struct settings *s, long round)
+{
+    const char *tmp = getenv("TMPDIR");
+    *w = (struct world){.s = s};
+    snprintf(w->dir, sizeof w->dir, "%s/conclab62-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(w->dir))
+        cl_fail(__FILE__, __LINE__, "mkdtemp(dir)", errno);
+    snprintf(w->merged_path, sizeof w->merged_path, "%s/merged.txt", w->dir);
+    w->files = calloc((size_t)s->files, sizeof *w->files);
+    w->tails = calloc((size_t)s->files, sizeof *w->tails);
+    w->merged.cap = s->files * s->lines;
+    w->merged.handoff_s = calloc((size_t)w->merged.cap, sizeof *w->merged.handoff_s);
+    if (!w->files || !w->tails || !w->merged.handoff_s)
+        cl_fail(__FILE__, __LINE__, "calloc", ENOMEM);
+    if (!(w->merged.out = fopen(w->merged_path, "w")))
         cl_fail(__FILE__, __LINE__, "fopen(merged)", errno);
-    long *next = calloc((size_t)s->files, sizeof *next);
-    long *count = calloc((size_t)s->files, sizeof *count);
-    if (!next || !count)
-        cl_die("out of memory");
-    char text[LINE_CAP];
-    while (fgets(text, sizeof text, in)) {
-        int f;
-        long k;
-        if (sscanf(text, "file %d line %ld", &f, &k) != 2 || f < 0 || f >= s->files)
-            cl_die("the merged output holds a line no writer wrote: '%s'", text);
-        if (k != next[f])
-            res->out_of_order++;
-        next[f] = k + 1;
-        count[f]++;
-        res->merged++;
+    CL_CHECK_RC(pthread_mutex_init(&w->merged.lock, NULL));
+    for (int f = 0; f < s->files; f++) {
+        struct logfile *lf = &w->files[f];
+        *lf = (struct logfile){.index = f, .lines = s->lines, .interval_ms = s->interval_ms,
+                               .seed = (uint64_t)(round * 1000 + f + 1)};
+        atomic_init(&lf->written, false);
+        snprintf(lf->path, sizeof lf->path, "%s/log%d.txt", w->dir, f);
+        CL_CHECK_SYS(lf->write_fd = open(lf->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+                                         0600));
+        CL_CHECK_SYS(w->tails[f].fd = open(lf->path, O_RDONLY | O_CLOEXEC));
     }
-    CL_CHECK_SYS(fclose(in));
-    for (long f = 0; f < s->files; f++) {
-        if (count[f] < s->lines)
-            res->lost += s->lines - count[f];
-        else
-            res->doubled += count[f] - s->lines;
+}
+
+/* Every descriptor closed, every file and the folder removed. */
+static void close_world(struct world *w)
+{
+    for (int f = 0; f < w->s->files; f++) {
+        CL_CHECK_SYS(close(w->files[f].write_fd));
+        CL_CHECK_SYS(close(w->tails[f].fd));
+        CL_CHECK_SYS(unlink(w->files[f].path));
     }
-    free(next);
-    free(count);
+    CL_CHECK_SYS(unlink(w->merged_path));
+    CL_CHECK_SYS(rmdir(w->dir));
+    CL_CHECK_RC(pthread_mutex_destroy(&w->merged.lock));
+    free(w->files);
+    free(w->tails);
+    free(w->merged.handoff_s);
 }
 
 static struct result run_step(const struct settings *s, const struct step *st, long round)
 {
-    const char *tmp = getenv("TMPDIR");
-    char dir[PATH_CAP - 64], merged_path[PATH_CAP];
-    snprintf(dir, sizeof dir, "%s/conclab62-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir))
-        cl_fail(__FILE__, __LINE__, "mkdtemp(dir)", errno);
-    snprintf(merged_path, sizeof merged_path, "%s/merged.txt", dir);
-
-    struct world w = {.s = s};
-    w.files = calloc((size_t)s->files, sizeof *w.files);
-    w.tails = calloc((size_t)s->files, sizeof *w.tails);
-    w.merged.cap = s->files * s->lines;
-    w.merged.handoff_s = calloc((size_t)w.merged.cap, sizeof *w.merged.handoff_s);
-    if (!w.files || !w.tails || !w.merged.handoff_s)
-        cl_die("out of memory");
-    if (!(w.merged.out = fopen(merged_path, "w")))
-        cl_fail(__FILE__, __LINE__, "fopen(merged)", errno);
-    CL_CHECK_RC(pthread_mutex_init(&w.merged.lock, NULL));
-    for (int f = 0; f < s->files; f++) {
-        struct logfile *lf = &w.files[f];
-        *lf = (struct logfile){.index = f, .lines = s->lines, .interval_ms = s->interval_ms,
-                               .seed = (uint64_t)(round * 1000 + f + 1)};
-        atomic_init(&lf->written, false);
-        snprintf(lf->path, sizeof lf->path, "%s/log%d.txt", dir, f);
-        CL_CHECK_SYS(lf->write_fd = open(lf->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-                                         0600));
-        CL_CHECK_SYS(w.tails[f].fd = open(lf->path, O_RDONLY | O_CLOEXEC));
-    }
-
+    struct world w;
+    open_world(&w, s, round);
     double start = cl_now();
     w.clock = (struct reader_clock){start, s->tail_ms / 1000.0};
     for (int f = 0; f < s->files; f++)
@@ -719,7 +718,7 @@ static struct result run_step(const struct settings *s, const struct step *st, l
 
     struct result res = {.wall_s = wall};
     if (!cl_interrupted())
-        check_merged(merged_path, s, &res);
+        set_check(&res, merge_check_file(w.merged_path, s->files, s->lines));
     if (w.merged.n > 0) {
         for (long i = 0; i < w.merged.n; i++)
             w.merged.handoff_s[i] *= 1e6;
@@ -727,19 +726,7 @@ static struct result run_step(const struct settings *s, const struct step *st, l
         res.p99_us = cl_percentile(w.merged.handoff_s, (size_t)w.merged.n, 99);
         res.max_us = cl_percentile(w.merged.handoff_s, (size_t)w.merged.n, 100);
     }
-
-    /* Clean up before judging, so that even a failed check leaves nothing. */
-    for (int f = 0; f < s->files; f++) {
-        CL_CHECK_SYS(close(w.files[f].write_fd));
-        CL_CHECK_SYS(close(w.tails[f].fd));
-        CL_CHECK_SYS(unlink(w.files[f].path));
-    }
-    CL_CHECK_SYS(unlink(merged_path));
-    CL_CHECK_SYS(rmdir(dir));
-    CL_CHECK_RC(pthread_mutex_destroy(&w.merged.lock));
-    free(w.files);
-    free(w.tails);
-    free(w.merged.handoff_s);
+    close_world(&w);   /* before judging, so that even a failed check leaves nothing */
     if (!cl_interrupted() && (res.lost || res.doubled || res.out_of_order))
         cl_die("step %s: %ld lines merged of %ld: %ld lost, %ld doubled, %ld out of order",
                st->name, res.merged, s->files * s->lines, res.lost, res.doubled,
@@ -768,6 +755,12 @@ static void report(const struct settings *s, const struct step *st, long round, 
            st->merges, r->merged, r->lost, r->doubled, r->out_of_order, r->p50_us, r->p99_us,
            rate);
 }
+
+#define MAX_PLANNED_S 60 /* a run planned to take longer is refused */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+static void refuse_long(const struct settings *s);
+static void print_story_header(const struct settings *s);
 
 int main(int argc, char **argv)
 {
@@ -801,11 +794,14 @@ int main(int argc, char **argv)
             "  handoff: from a reader having a line to that line being in the merged\n"
             "  output (us): across threads for threads/executor/threadsafe/bottomup,\n"
             "  within one callback for native. lost, doubled, out_of_order: the\n"
-            "  check of the merged file; any of them not 0 is a '!!!' error.\n",
+            "  check of the merged file; any of them not 0 is a '!!!' error.\n"
+            "A run planned to take over " STR(MAX_PLANNED_S) " s (rounds x steps x the longer of --tail-ms\n"
+            "and lines x interval-ms / 2) is refused (exit 2).\n",
         .opts = opts,
     };
     cl_parse(&prog, argc, argv);
     s.csv = prog.csv;
+    refuse_long(&s);
     cl_catch_sigint();
     int fds_at_start = cl_open_fds();
     /* event_active from worker threads needs libevent's locks. */
@@ -814,13 +810,7 @@ int main(int argc, char **argv)
     if (s.csv)
         cl_csv_header(CSV_COLUMNS);
     else
-        printf("%ld files, each written by its own thread: %ld lines at random intervals of up "
-               "to %ld ms;\nreaders poll every %ld ms and stop after %ld ms once their file is "
-               "done. Merged output checked.\n\n"
-               "%-10s  %-34s %-26s %5s  %4s  %4s %7s  %8s %8s  %7s\n",
-               s.files, s.lines, s.interval_ms, s.poll_ms, s.tail_ms, "step", "who reads",
-               "who writes the output", "lines", "lost", "dbl", "order!", "p50_us", "p99_us",
-               "lines/s");
+        print_story_header(&s);
     long runs = 0;
     for (long round = 1; round <= s.rounds && !cl_interrupted(); round++)
         for (int i = 0; i < STEPS && !cl_interrupted(); i++) {
@@ -840,7 +830,32 @@ int main(int argc, char **argv)
     cl_check_leftovers(fds_at_start, true);   /* "!!!" if a descriptor leaked */
     if (!s.csv)
         printf("\nverdict: both directions of the bridge work without races or lost lines "
-               "(%ld runs checked; p50/p99: hand-off from the reader to the merged output)\n",
-               runs);
+               "(%ld run%s checked; p50/p99: hand-off from the reader to the merged output)\n",
+               runs, runs == 1 ? "" : "s");
     return 0;
+}
+
+static void print_story_header(const struct settings *s)
+{
+    printf("%ld files, each written by its own thread: %ld lines at random intervals of up "
+           "to %ld ms;\nreaders poll every %ld ms and stop after %ld ms once their file is "
+           "done. Merged output checked.\n\n"
+           "%-10s  %-34s %-26s %5s  %4s  %4s %7s  %8s %8s  %7s\n",
+           s->files, s->lines, s->interval_ms, s->poll_ms, s->tail_ms, "step", "who reads",
+           "who writes the output", "lines", "lost", "dbl", "order!", "p50_us", "p99_us",
+           "lines/s");
+}
+
+/* The ranges alone allow runs of hours (20000 lines at up to 1 s each, 100
+ * rounds): a step lasts about as long as its slowest writer (lines x half
+ * the interval, on average) or --tail-ms, whichever is longer. */
+static void refuse_long(const struct settings *s)
+{
+    double step_s = fmax((double)s->tail_ms, (double)s->lines * (double)s->interval_ms / 2) / 1000;
+    int chosen = strcmp(s->step, "all") == 0 ? STEPS : 1;
+    double seconds = (double)s->rounds * chosen * step_s;
+    if (seconds > MAX_PLANNED_S)
+        cl_usage_error("this run would take about %.0f s (%ld rounds x %d steps x %.1f s); at "
+                       "most %d: fewer --rounds or --lines, or a shorter --interval-ms, --tail-ms",
+                       seconds, s->rounds, chosen, step_s, MAX_PLANNED_S);
 }

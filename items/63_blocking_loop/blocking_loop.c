@@ -88,7 +88,7 @@ static struct event *timed_event(struct event_base *base, short what, struct tim
 {
     struct event *ev = event_new(base, -1, what, timed_callback, tc);
     if (!ev)
-        cl_die("event_new failed");
+        cl_fail(__FILE__, __LINE__, "event_new", errno ? errno : ENOMEM);
     return ev;
 }
 
@@ -165,7 +165,7 @@ static void writer_start(struct writer *w, const struct settings *s, int fd,
 {
     w->base = event_base_new();
     if (!w->base)
-        cl_die("event_base_new failed");
+        cl_fail(__FILE__, __LINE__, "event_base_new", errno ? errno : ENOMEM);
     w->work = s->work;
     w->fd = fd;
     w->block_ms = s->block_ms;
@@ -223,12 +223,12 @@ static struct event_base *precise_loop(void)
 {
     struct event_config *cfg = event_config_new();
     if (!cfg)
-        cl_die("event_config_new failed");
+        cl_fail(__FILE__, __LINE__, "event_config_new", errno ? errno : ENOMEM);
     CL_CHECK_SYS(event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER));
     struct event_base *base = event_base_new_with_config(cfg);
     event_config_free(cfg);
     if (!base)
-        cl_die("event_base_new_with_config failed");
+        cl_fail(__FILE__, __LINE__, "event_base_new_with_config", errno ? errno : ENOMEM);
     return base;
 }
 
@@ -293,7 +293,7 @@ static struct result run_once(const struct settings *s, bool offloaded, const ch
 {
     struct run *r = calloc(1, sizeof *r);
     if (!r)
-        cl_die("out of memory");
+        cl_fail(__FILE__, __LINE__, "calloc", ENOMEM);
     r->s = s;
     r->offloaded = offloaded;
     atomic_init(&r->slow_reports, 0);
@@ -380,6 +380,26 @@ static bool wanted(const char *choice, const char *name)
     return strcmp(choice, "all") == 0 || strcmp(choice, name) == 0;
 }
 
+#define MAX_PLANNED_S 60 /* a run planned to take longer is refused */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* A heartbeat slower than the block may never fall due during it, and the
+ * run would show no stall at all (or no beat); and the ranges alone allow a
+ * run of half an hour (100 rounds x 4 runs of 5 s). Both are refused. */
+static void refuse_pointless_or_long(const struct settings *s)
+{
+    if (s->heartbeat_ms > s->block_ms)
+        cl_usage_error("--heartbeat-ms %ld is longer than --block-ms %ld: no beat need fall due "
+                       "during the block", s->heartbeat_ms, s->block_ms);
+    int runs = (strcmp(s->work, "all") == 0 ? 2 : 1) * (strcmp(s->variant, "all") == 0 ? 2 : 1);
+    double seconds = (double)s->rounds * runs * (SLOW_TASK_AT_MS + s->block_ms + TAIL_MS) / 1000.0;
+    if (seconds > MAX_PLANNED_S)
+        cl_usage_error("this run would take %.0f s (%ld rounds x %d runs x %ld ms); at most %d: "
+                       "fewer --rounds or a shorter --block-ms", seconds, s->rounds, runs,
+                       SLOW_TASK_AT_MS + s->block_ms + TAIL_MS, MAX_PLANNED_S);
+}
+
 int main(int argc, char **argv)
 {
     struct settings s = {.variant = "all", .work = "all", .block_ms = 500,
@@ -409,11 +429,14 @@ int main(int argc, char **argv)
             "  lag: how late each heartbeat fired against its due time (ms);\n"
             "  work_ms: how long the slow task's work took; syncs: fsync calls made;\n"
             "  slow_main, slow_writer: --debug's reports on the main loop and the\n"
-            "  writer thread's loop (0 without --debug).\n",
+            "  writer thread's loop (0 without --debug).\n"
+            "--heartbeat-ms may not exceed --block-ms; a run planned to take over " STR(MAX_PLANNED_S) " s\n"
+            "(rounds x runs x (" STR(SLOW_TASK_AT_MS) " + block + " STR(TAIL_MS) " ms)) is refused (exit 2).\n",
         .opts = opts,
     };
     cl_parse(&prog, argc, argv);
     s.csv = prog.csv;
+    refuse_pointless_or_long(&s);
     cl_catch_sigint();
     int fds_at_start = cl_open_fds();
     /* event_active from the writer thread needs libevent's locks. */
