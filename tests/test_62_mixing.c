@@ -11,6 +11,7 @@
 #include "helpers.h"
 
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 #include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
@@ -233,7 +234,8 @@ Test(item62, the_check_finds_one_lost_and_one_doubled_by_their_order, .timeout =
                  4, 0, 0, 2);
 }
 
-Test(item62, the_check_stops_at_a_line_no_writer_wrote, .exit_code = 1, .timeout = 10)
+Test(item62, the_check_stops_at_a_line_no_writer_wrote, .exit_code = 1, .timeout = 10,
+     .init = cr_redirect_stderr)
 {
     check_text("file 0 line 0\nfile 7 line 0\n", 2, 3);   /* there is no file 7 */
 }

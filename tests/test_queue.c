@@ -7,6 +7,7 @@
 #include "clab.h"
 
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -300,7 +301,8 @@ Test(queue, join_waits_for_every_task_done, .timeout = 10)
     queue_free(q);
 }
 
-Test(queue, task_done_more_than_put_is_a_bug, .timeout = 10, .exit_code = 1)
+Test(queue, task_done_more_than_put_is_a_bug, .timeout = 10, .exit_code = 1,
+     .init = cr_redirect_stderr)
 {
     struct queue *q = queue_new(0);
     void *got;

@@ -491,7 +491,8 @@ static struct workload make_workload(size_t npairs, uint32_t size)
     uint32_t span = size - low + 1;
     w.pairs = checked_calloc(npairs, sizeof *w.pairs);
     w.expected = checked_calloc(npairs, sizeof *w.expected);
-    for (size_t i = 0; i < npairs; i++) {
+    /* Millions of pairs take a while to draw: Ctrl-C is seen here too. */
+    for (size_t i = 0; i < npairs && !(i % 65536 == 0 && cl_interrupted()); i++) {
         uint32_t v[2];
         for (int k = 0; k < 2; k++) {
             state ^= state << 13;
