@@ -129,7 +129,7 @@ Test(item57, bad_flags_exit_2, .timeout = 30)
     const char *bad[][4] = {
         {"--rows", "0"},          {"--rows", "-1"},          {"--cols", "1001"},
         {"--rows", "101", "--cols", "100"},                  {"--threads", "0"},
-        {"--threads", "100001"},  {"--max-threads", "0"},    {"--max-threads", "100001"},
+        {"--threads", "10001"},   {"--max-threads", "0"},    {"--max-threads", "10001"},
         {"--part", "bogus"},      {"--io-ms", "-1"},         {"--generations", "0"},
         {"--cap-as-mib", "-5"},   {"--no-such-flag", NULL},
     };

@@ -21,7 +21,7 @@
  *
  * Run:  build/bin/57_thread_per_cell                        the whole story, ~5 s
  *       build/bin/57_thread_per_cell --part cost --threads 45,1000,10000
- *       build/bin/57_thread_per_cell --part refuse --max-threads 30000
+ *       build/bin/57_thread_per_cell --part refuse --cap-as-mib 1024
  *       build/bin/57_thread_per_cell --part errors
  *       build/bin/57_thread_per_cell --csv --part memory    rows for the harness
  *
@@ -55,6 +55,11 @@
     "threads,round,started,reserved_kib,virtual_per_thread_kib,resident_per_thread_kib," \
     "threads_alive"
 #define REFUSE_COLUMNS "mode,limit,started,joined,stopped_by,error,seconds,rss_kib"
+/* The most threads alive at once (--threads, --max-threads): Ctrl-C joins
+ * every one of them, at 30-40 us each on a 2-core VM, and must end the
+ * program within half a second. */
+#define MOST_THREADS 10000
+
 #define ERRORS_COLUMNS "variant,threads,join_failures,errors_seen,error_y,error_x,grid_correct"
 
 /* ---- The concept: a thread per cell over a locked grid ------------------- */
@@ -133,7 +138,8 @@ struct generation {
 
 /* [p3] One generation: start a thread per cell (fan-out), then join every one
  * of them (fan-in). If the system refuses a thread, the ones started are still
- * joined, and the refusal is reported to the caller. */
+ * joined, and the refusal is reported to the caller; after Ctrl-C no more are
+ * started, and the caller drops the unfinished generation. */
 static struct generation step_thread_per_cell(struct locked_grid *cur, struct locked_grid *next,
                                               const struct life_io *io, bool carry_errors)
 {
@@ -143,7 +149,7 @@ static struct generation step_thread_per_cell(struct locked_grid *cur, struct lo
     if (jobs == NULL || threads == NULL)
         cl_fail(__FILE__, __LINE__, "calloc", errno);
     struct generation gen = {0};
-    for (int i = 0; i < cells; i++) {
+    for (int i = 0; i < cells && !cl_interrupted(); i++) {
         jobs[i] = (struct cell_job){.cur = cur, .next = next, .io = io, .y = i / cols,
                                     .x = i % cols, .carry_error = carry_errors};
         gen.create_error = pthread_create(&threads[i], NULL, step_cell_thread, &jobs[i]);
@@ -181,7 +187,7 @@ static double time_threads(long n, pthread_t *threads, int *refused)
     long started = 0;
     *refused = 0;
     double t0 = cl_now();
-    for (; started < n; started++) {
+    for (; started < n && !cl_interrupted(); started++) { /* Ctrl-C: join what started */
         *refused = pthread_create(&threads[started], NULL, do_nothing, NULL);
         if (*refused != 0)
             break;
@@ -380,6 +386,21 @@ static struct life_grid *starting_grid(long rows, long cols)
     return g;
 }
 
+/* The life part runs each generation serially (cells x latency) and with a
+ * thread per cell (a thread's start and join, some 50 us, per cell): refuse
+ * settings that would keep it busy for more than LIFE_BUDGET_S. */
+#define LIFE_BUDGET_S 60.0
+
+static void check_life_budget(const struct settings *s)
+{
+    double per_cell_ms = s->io_ms + 0.05;
+    double predicted = (double)(s->rounds * s->generations * s->rows * s->cols) * per_cell_ms / 1e3;
+    if (predicted > LIFE_BUDGET_S)
+        cl_usage_error("--rounds x --generations x cells x (io-ms + 0.05 ms) is %.0f s: the "
+                       "life part allows at most %.0f s",
+                       predicted, LIFE_BUDGET_S);
+}
+
 /* Exits cleanly (every thread already joined) when the system refused a
  * thread in the middle of a generation: not a wrong answer, a limit. */
 static void give_up_if_refused(const struct generation *gen, int cells)
@@ -409,6 +430,8 @@ static double run_thread_per_cell(const struct settings *s, const struct life_io
     for (; done < s->generations && !cl_interrupted(); done++) {
         struct generation gen = step_thread_per_cell(cur, next, io, true);
         give_up_if_refused(&gen, cells);
+        if (cl_interrupted()) /* a generation cut short: not counted, not checked */
+            break;
         if (gen.error != 0)
             cl_die("cell (%d, %d) failed: %s", gen.error_y, gen.error_x, strerror(gen.error));
         *peak = gen.threads_peak > *peak ? gen.threads_peak : *peak;
@@ -745,9 +768,10 @@ int main(int argc, char **argv)
         {"io-ms", CL_OPT_DOUBLE, &s.io_ms, "how long each cell's game_logic blocks, ms", 0,
          1000},
         {"rounds", CL_OPT_INT, &s.rounds, "rounds, the variants interleaved in each", 1, 100},
-        {"threads", CL_OPT_LIST, &s.threads, "thread counts N (cost, memory)", 1, 100000},
+        {"threads", CL_OPT_LIST, &s.threads, "thread counts N (cost, memory)", 1,
+         MOST_THREADS},
         {"max-threads", CL_OPT_INT, &s.max_threads, "refuse: stop pushing at this many", 1,
-         100000},
+         MOST_THREADS},
         {"max-rss-mib", CL_OPT_INT, &s.max_rss_mib, "refuse, memory: stop at this resident size",
          16, 65536},
         {"max-seconds", CL_OPT_DOUBLE, &s.max_seconds, "refuse, memory: stop starting after this",
@@ -764,7 +788,7 @@ int main(int argc, char **argv)
             "Examples:\n"
             "  57_thread_per_cell                                 the whole story\n"
             "  57_thread_per_cell --part life --io-ms 100         the book's latency\n"
-            "  57_thread_per_cell --part refuse --max-threads 100000 --max-rss-mib 4096\n"
+            "  57_thread_per_cell --part refuse --cap-as-mib 1024  refused after ~130\n"
             "  57_thread_per_cell --csv --part cost               rows for the harness\n"
             "CSV columns, per part (--csv alone is --part life):\n"
             "  life:   " LIFE_COLUMNS "\n"
@@ -774,7 +798,11 @@ int main(int argc, char **argv)
             "  errors: " ERRORS_COLUMNS "\n"
             "  gen_s: wall seconds per generation; workers: threads per generation.\n"
             "  memory: KiB per live thread, growth of the address space (virtual) and of\n"
-            "  resident memory with all N threads parked at once.\n",
+            "  resident memory with all N threads parked at once.\n"
+            "The life part: --rounds x --generations x rows x cols x (io-ms + 0.05 ms) at\n"
+            "most 60 s (serial cells wait io-ms each; a thread costs ~0.05 ms to start).\n"
+            "At most 10,000 threads alive at once: Ctrl-C joins every live thread (about\n"
+            "30-40 us each on a 2-core VM), and 10,000 already take some 0.4 s.\n",
         .opts = opts,
     };
     cl_parse(&prog, argc, argv);
@@ -783,8 +811,12 @@ int main(int argc, char **argv)
         cl_usage_error("--rows x --cols is %ld: a thread per cell allows at most 10000",
                        s.rows * s.cols);
     bool all = strcmp(s.part, "all") == 0;
-    if (s.csv && all)
+    if (s.csv && all) { /* one part's rows per run: --csv alone is the life part */
         s.part = "life";
+        all = false;
+    }
+    if (all || strcmp(s.part, "life") == 0)
+        check_life_budget(&s);
     cl_catch_sigint();
 
     if (all || strcmp(s.part, "life") == 0)
