@@ -579,6 +579,10 @@ static void run_ordering(double delay_s, bool csv)
         cl_die("ordering: the second put returned before the consumer took the first item");
     print_events(&log, "capacity 1: the producer's second put waits for the consumer", csv);
     queue_free(d.q);
+    if (cl_interrupted()) { /* each demo waits --demo-ms: after Ctrl-C, not a second one */
+        CL_CHECK_RC(pthread_mutex_destroy(&log.mutex));
+        return;
+    }
 
     log = (struct event_log){.mutex = log.mutex, .t0 = cl_now()};
     if ((d.q = queue_new(0)) == NULL)
@@ -951,6 +955,41 @@ static void run_throughput_mode(const struct settings *s)
     }
 }
 
+/* What the chosen modes will take, roughly: a pipeline moves at the pace of
+ * its slowest stage (per worker), and each hand-off costs about HAND_OFF_MS.
+ * Settings that add up to more than BUDGET_S are refused before anything
+ * runs, so no value inside the ranges keeps the program busy for minutes. */
+#define BUDGET_S 60.0
+#define HAND_OFF_MS 0.0005
+
+static bool mode_runs(const struct settings *s, const char *mode)
+{
+    return strcmp(s->mode, "all") == 0 || strcmp(s->mode, mode) == 0;
+}
+
+static double predicted_seconds(const struct settings *s)
+{
+    double slowest_ms = 0, slowest_per_worker_ms = 0, seconds = 0;
+    for (int i = 0; i < STAGES; i++) {
+        slowest_ms = s->stage_ms[i] > slowest_ms ? s->stage_ms[i] : slowest_ms;
+        double per_worker = s->stage_ms[i] / (double)s->workers.v[i];
+        slowest_per_worker_ms = per_worker > slowest_per_worker_ms ? per_worker
+                                                                   : slowest_per_worker_ms;
+    }
+    if (mode_runs(s, "pipeline"))
+        seconds += (double)(s->rounds * (s->poll_ms.n + 1) * s->items) *
+                   (slowest_ms + HAND_OFF_MS) / 1e3;
+    for (int n = 0; n < s->sweep_items.n && mode_runs(s, "explosion"); n++)
+        seconds += (double)(s->sweep_items.v[n] * s->capacities.n) *
+                   (s->slow_ms + HAND_OFF_MS) / 1e3;
+    if (mode_runs(s, "shutdown"))
+        seconds += (double)s->items * (slowest_per_worker_ms + HAND_OFF_MS) / 1e3;
+    if (mode_runs(s, "throughput")) /* 2 queues, unpinned and pinned */
+        seconds += (double)(s->rounds * 4 * s->bench_threads.n * s->bench_items) *
+                   HAND_OFF_MS / 1e3;
+    return seconds;
+}
+
 static void run_modes(const struct settings *s)
 {
     bool all = strcmp(s->mode, "all") == 0;
@@ -1012,6 +1051,8 @@ int main(int argc, char **argv)
             "The stages sleep --download-ms, --resize-ms, --upload-ms per item (0.1 ms by\n"
             "default; the book's take no time). Explosion: download takes no time, resize\n"
             "--slow-ms. --poll-ms 0 polls without sleeping (sched_yield): a pure spin.\n"
+            "A run may take some 60 s at most: items x the slowest stage's ms, summed over\n"
+            "rounds and variants (plus 0.5 us per item hand-off) must stay under it.\n"
             "CSV columns: " CSV_COLUMNS "\n"
             "  cpu_s: user + system seconds of the whole process during wall_s;\n"
             "  peak_depth: the queue in front of resize; rss_growth_kib: peak resident\n"
@@ -1031,6 +1072,12 @@ int main(int argc, char **argv)
         if (s.sweep_items.v[i] * s.item_kib > 1024L * 1024)
             cl_usage_error("--sweep-items %ld x --item-kib %ld: more than 1 GiB of payloads",
                            s.sweep_items.v[i], s.item_kib);
+
+    double predicted = predicted_seconds(&s);
+    if (predicted > BUDGET_S)
+        cl_usage_error("these settings would run some %.0f s (items x the slowest stage's ms, "
+                       "per round and variant): at most %.0f s",
+                       predicted, BUDGET_S);
 
     cl_catch_sigint();
     int fds_at_start = cl_open_fds();
