@@ -31,21 +31,21 @@
  * and --upload-ms: 0.1 ms by default, where the book's stages take no time
  * at all (a sleep of 0 would leave nothing for a queue to smooth out).
  *
- * Prints (abridged; a shared 2-core VM):
- *   pipeline ... one thread per stage; median [min-max] over 5 interleaved rounds
+ * Prints (abridged; a shared 2-core VM; the default is 3 rounds):
+ *   pipeline ... one thread per stage; median [min-max] over 3 interleaved rounds
  *            variant   poll_ms    polls       cpu_ms            wall_ms  latency_p50_ms
- *            polling   10            11    32.6 [21.8-34.1]   216.0 [206-222]    106.79
- *            polling   0 (spin)    6599   199.3 [138.3-211.2]   184.2 [176-188]     92.29
- *            blocking  -              0    26.6 [20.7-35.2]   184.4 [175-220]     93.37
- *            processed 1000 items after polling 9 times (poll every 10 ms, last round)
+ *            polling   10            11    30.0 [29.5-52.2]   211.8 [209-230]    115.06
+ *            polling   0 (spin)    4247   200.8 [190.6-206.1]   179.3 [179-190]     91.76
+ *            blocking  -              0    27.5 [22.3-33.7]   175.3 [173-178]     88.89
+ *            processed 1000 items after polling 12 times (poll every 10 ms, last round)
  *   explosion ...
  *            items capacity  peak_depth  payloads_alive  rss_growth_KiB  wall_ms  download_ms
- *             1000     none         865             865           55368      306           46
- *             1000       10          10              13             768      287          284
+ *             1000     none         853             854           54664      291           50
+ *             1000       10          10              18            1152      308          304
  *   shutdown ... 1000 items finished, each exactly once; 12 threads started, 12 joined
  *   throughput ...
  *            P  placement  queue.h             GAsyncQueue         queue.h/GAsyncQueue
- *            1  pinned     26.81 [18.26-36.42]   1.50 [1.44-1.51]  17.71x [12.66-24.50]
+ *            1  pinned     16.79 [14.58-25.34]   1.38 [1.29-2.21]  11.47x [10.56-12.99]
  */
 #define _GNU_SOURCE /* sched_getaffinity, CPU_SET: the pinned benchmark */
 #include "55_queue_pipelines/queue.h"
@@ -1011,7 +1011,7 @@ static void run_modes(const struct settings *s)
 int main(int argc, char **argv)
 {
     struct settings s = {
-        .mode = "all", .items = 1000, .rounds = 5, .item_kib = 64, .bench_items = 200000,
+        .mode = "all", .items = 1000, .rounds = 3, .item_kib = 64, .bench_items = 200000,
         .stage_ms = {0.1, 0.1, 0.1}, .slow_ms = 0.2, .demo_ms = 50,
         .poll_ms = {2, {10, 0}}, .sweep_items = {1, {1000}},
         .capacities = {4, {0, 1, 10, 100}}, .workers = {3, {3, 4, 5}},
@@ -1025,7 +1025,7 @@ int main(int argc, char **argv)
         {"resize-ms", CL_OPT_DOUBLE, &s.stage_ms[1], "resize's simulated I/O per item, ms", 0, 100},
         {"upload-ms", CL_OPT_DOUBLE, &s.stage_ms[2], "upload's simulated I/O per item, ms", 0, 100},
         {"poll-ms", CL_OPT_LIST, &s.poll_ms, "pipeline: polling intervals, ms (0 = spin)", 0, 100},
-        {"rounds", CL_OPT_INT, &s.rounds, "interleaved rounds of each comparison", 1, 64},
+        {"rounds", CL_OPT_INT, &s.rounds, "interleaved rounds of each comparison (the harness: 5)", 1, 64},
         {"sweep-items", CL_OPT_LIST, &s.sweep_items, "explosion: item counts", 1, 100000},
         {"capacities", CL_OPT_LIST, &s.capacities, "explosion: capacities (0 = unbounded)", 0, 100000},
         {"slow-ms", CL_OPT_DOUBLE, &s.slow_ms, "explosion: the slow resize, ms per item", 0, 100},
