@@ -682,6 +682,7 @@ static void *bench_consumer(void *arg)
 struct bench_result {
     double rate, wall_s, cpu_s;
     long switches;
+    long moved; /* items got: --bench-items rounded down to a multiple of P */
 };
 
 static struct bench_result run_bench(enum bench_queue kind, long items, int threads, int pin_cpu)
@@ -710,7 +711,7 @@ static struct bench_result run_bench(enum bench_queue kind, long items, int thre
     for (int i = 0; i < threads; i++)
         CL_CHECK_RC(pthread_join(consumers[i], NULL));
     struct bench_result r = {0, cl_now() - t0, cl_cpu_seconds() - cpu0,
-                             context_switches() - switches0};
+                             context_switches() - switches0, atomic_load(&b.consumed)};
     long n = b.per_producer * threads;
     r.rate = (double)atomic_load(&b.consumed) / r.wall_s;
     if (!cl_interrupted() &&
@@ -932,7 +933,7 @@ static void run_throughput_mode(const struct settings *s)
                         cl_csv_row("throughput,%s,%ld,%ld,0,,%d:%d,%d,%.6f,%.6f,,,,,,%.0f,%ld,,%ld",
                                    k == BENCH_OURS ? "queue_h" : "gasyncqueue", round,
                                    s->bench_items, threads, threads, pin || s->pinned,
-                                   r.wall_s, r.cpu_s, r.rate, s->bench_items, r.switches);
+                                   r.wall_s, r.cpu_s, r.rate, r.moved, r.switches);
                 }
         }
     if (s->csv || rounds < s->rounds)
