@@ -197,19 +197,18 @@ static double time_threads(long n, pthread_t *threads, int *refused)
     return *refused ? -1 : cl_now() - t0;
 }
 
-/* The rules through a pointer the compiler cannot see through, so each call
- * is really made. */
-static bool (*volatile rules)(bool, int) = life_next_state;
-
-static volatile long calls_alive; /* the answers go somewhere, so the calls stay */
-
 static double time_calls(long n)
 {
+    /* The rules through a pointer the compiler cannot see through, so each
+     * call is really made; the answers go somewhere, so the calls stay. */
+    bool (*volatile rules)(bool, int) = life_next_state;
+    volatile long alive_sink;
     double t0 = cl_now();
     long alive = 0;
     for (long i = 0; i < n; i++)
         alive += rules(i & 1, (int)(i % 9));
-    calls_alive = alive;
+    alive_sink = alive;
+    (void)alive_sink;
     return cl_now() - t0;
 }
 
@@ -516,7 +515,7 @@ static void part_life(const struct settings *s)
                        cl_peak_rss_kib(), peak);
         }
     }
-    if (!s->csv && r > 0) {
+    if (!s->csv && r > 0 && !cl_interrupted()) {
         struct cl_spread t = cl_spread_of(threaded, (size_t)r);
         struct cl_spread q = cl_spread_of(ratio, (size_t)r);
         printf("\n%ld x %ld grid, %g ms of I/O per cell, %ld generations, %ld rounds: a "
@@ -547,6 +546,8 @@ static void part_cost(const struct settings *s)
             long n = s->threads.v[i];
             int refused;
             double wall = time_threads(n, threads, &refused);
+            if (cl_interrupted()) /* fewer than n started: no figure */
+                break;
             if (refused != 0) {
                 fprintf(stderr, "%s: pthread_create refused one of %ld threads: %s; the "
                                 "started ones were joined\n",
@@ -562,7 +563,7 @@ static void part_cost(const struct settings *s)
             }
         }
     }
-    if (!s->csv && rounds > 0) {
+    if (!s->csv && rounds > 0 && !cl_interrupted()) {
         printf("\nwhat a thread costs to start and join (N started, then N joined; median of "
                "%ld rounds):\n", rounds);
         printf("threads  create+join per thread (us)  the same cell's rules as a call (us)\n");
