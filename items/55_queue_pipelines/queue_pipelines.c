@@ -555,10 +555,17 @@ static void print_events(struct event_log *log, const char *title, bool csv)
         printf("           %7.1f ms  %s\n", 1e3 * (log->e[i].t - log->t0), log->e[i].text);
 }
 
-static void run_ordering(double delay_s, bool csv)
+static void event_log_start(struct event_log *log)
 {
-    struct event_log log = {.t0 = cl_now()};
-    CL_CHECK_RC(pthread_mutex_init(&log.mutex, NULL));
+    *log = (struct event_log){.t0 = cl_now()};
+    CL_CHECK_RC(pthread_mutex_init(&log->mutex, NULL));
+}
+
+/* Capacity 1: the second put returns only once the consumer took the first. */
+static void demo_capacity_one(double delay_s, bool csv)
+{
+    struct event_log log;
+    event_log_start(&log);
     struct demo d = {queue_new(1), &log, delay_s};
     if (d.q == NULL)
         cl_fail(__FILE__, __LINE__, "queue_new", errno);
@@ -579,14 +586,18 @@ static void run_ordering(double delay_s, bool csv)
         cl_die("ordering: the second put returned before the consumer took the first item");
     print_events(&log, "capacity 1: the producer's second put waits for the consumer", csv);
     queue_free(d.q);
-    if (cl_interrupted()) { /* each demo waits --demo-ms: after Ctrl-C, not a second one */
-        CL_CHECK_RC(pthread_mutex_destroy(&log.mutex));
-        return;
-    }
+    CL_CHECK_RC(pthread_mutex_destroy(&log.mutex));
+}
 
-    log = (struct event_log){.mutex = log.mutex, .t0 = cl_now()};
-    if ((d.q = queue_new(0)) == NULL)
+/* task_done/join: join returns only after the worker's task_done. */
+static void demo_task_done(double delay_s, bool csv)
+{
+    struct event_log log;
+    event_log_start(&log);
+    struct demo d = {queue_new(0), &log, delay_s};
+    if (d.q == NULL)
         cl_fail(__FILE__, __LINE__, "queue_new", errno);
+    pthread_t t;
     CL_CHECK_RC(pthread_create(&t, NULL, slow_worker, &d));
     log_event(&log, "producer putting the item");
     if (queue_put(d.q, (void *)1, cl_now() + 5.0) != QUEUE_OK)
@@ -602,6 +613,14 @@ static void run_ordering(double delay_s, bool csv)
     queue_close(d.q);
     queue_free(d.q);
     CL_CHECK_RC(pthread_mutex_destroy(&log.mutex));
+}
+
+static void run_ordering(double delay_s, bool csv)
+{
+    demo_capacity_one(delay_s, csv);
+    if (cl_interrupted()) /* each demo waits --demo-ms: after Ctrl-C, not a second one */
+        return;
+    demo_task_done(delay_s, csv);
     if (csv)
         /* the two demos checked their order above: 3 items went through */
         cl_csv_row("ordering,demos,1,3,1,,1:1,0,,,,,,,,,3,,");
