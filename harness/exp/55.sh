@@ -115,7 +115,7 @@ pinned_share=$(median "$RUN/55_pinned_share.csv" share)
 [ "$pinned_share" = nan ] && pinned_share=0
 worst_ratio=$(for w in 1:1 4:4; do for p in 0 1; do
     m=$(median "$RUN/55_throughput_ratio.csv" ratio workers=$w pinned=$p)
-    [ "$m" = nan ] || echo "$m"; done; done | sort -g | head -n 1)
+    [ "$m" = nan ] || echo "$m"; done; done | sort -g | head -n 1 | awk '{ printf "%.3g", $1 }')
 ratio_11p=$(spread "$RUN/55_throughput_ratio.csv" ratio workers=1:1 pinned=1)
 ratio_11u=$(spread "$RUN/55_throughput_ratio.csv" ratio workers=1:1 pinned=0)
 rate_of() { stat "$thr" rate_per_s variant="$1" workers="$2" pinned="$3" | awk '{ printf "%.3g", $1 / 1e6 }'; }
