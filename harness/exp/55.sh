@@ -81,6 +81,7 @@ smallest=$(awk -F, "$H"' m == "" || $c["items"] < m { m = $c["items"] } END { pr
 depth_big=$(csv_value "$expl" peak_depth variant=unbounded items="$largest")
 depth_small=$(csv_value "$expl" peak_depth variant=unbounded items="$smallest")
 dl_share=$(awk -F, "$H"' $c["variant"] == "unbounded" && $c["items"] == n { printf "%.3g", $c["download_s"] / $c["wall_s"] }' n="$largest" "$expl")
+dl_pct=$(awk -v s="$dl_share" 'BEGIN { printf "%.0f%%", 100 * s }')
 rss_big=$(csv_value "$expl" rss_growth_kib variant=unbounded items="$largest")
 rss_big_mib=$(calc "$rss_big / 1024")
 # Unbounded, the peak is about items x (1 - download's share of the run): with
@@ -88,7 +89,7 @@ rss_big_mib=$(calc "$rss_big / 1024")
 # so below half means the queue did not grow; above 40%, a neighbour slowed
 # the fast stage to the slow one's pace and the run cannot tell.
 grow_ok=$(decide "$depth_big >= 0.5 * $largest" "$dl_share <= 0.4" \
-    "the fast download took ${dl_share} of the run, so the slow stage kept up with it")
+    "the fast download took ${dl_pct} of the run, so the slow stage kept up with it")
 bound_bad=$(awk -F, "$H"' $c["capacity"] > 0 && ($c["peak_depth"] > $c["capacity"] || $c["peak_payloads"] > 2 * $c["capacity"] + 3) { n++ } END { print n + 0 }' "$expl")
 bounded_rows=$(awk -F, "$H"' $c["capacity"] > 0 { n++ } END { print n + 0 }' "$expl")
 bound_ok=$(verdict "$bound_bad == 0 && $bounded_rows > 0")
@@ -279,7 +280,7 @@ EOT
 upload. With an unbounded queue, **$depth_big of $largest** items were waiting at
 the peak ($depth_small of $smallest), and resident memory grew by **${rss_big_mib} MiB**:
 depth and memory grow with the number of items (download finished after
-${dl_share} of the run). With a capacity, the depth never passed it and memory
+${dl_pct} of the run). With a capacity, the depth never passed it and memory
 stayed flat: capacity 10 held ${rss_cap10_small} MiB at $smallest items and
 ${rss_cap10_big} MiB at $largest, while download waited for room.
 **Verdicts: grows without a bound, $grow_ok; a capacity bounds it, $bound_ok.**
