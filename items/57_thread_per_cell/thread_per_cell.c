@@ -604,6 +604,7 @@ static void part_memory(const struct settings *s)
                "thread (KiB)\n");
     }
     long rounds = s->csv ? s->rounds : 1; /* near exact: the story needs one */
+    bool reused_stacks = false; /* some N added less address space than a stack each */
     for (long r = 0; r < rounds && !cl_interrupted(); r++) {
         for (int i = 0; i < s->threads.n && !cl_interrupted(); i++) {
             struct bounds b = {.max_threads = s->threads.v[i], .max_rss_kib = s->max_rss_mib * 1024,
@@ -613,6 +614,7 @@ static void part_memory(const struct settings *s)
                 continue;
             double vm = (double)(p.vm_alive_kib - p.vm_before_kib) / (double)p.started;
             double rss = (double)(p.rss_alive_kib - p.rss_before_kib) / (double)p.started;
+            reused_stacks = reused_stacks || vm < 0.95 * (double)reserved;
             if (s->csv)
                 cl_csv_row("%ld,%ld,%ld,%ld,%.1f,%.2f,%d", s->threads.v[i], r, p.started,
                            reserved, vm, rss, p.threads_alive);
@@ -622,7 +624,7 @@ static void part_memory(const struct settings *s)
                        strcmp(p.stopped_by, "max_threads") == 0 ? "" : p.stopped_by);
         }
     }
-    if (!s->csv)
+    if (!s->csv && reused_stacks)
         printf("(address space under the stack size at small N: glibc keeps up to 40 MiB of\n"
                "freed stacks and hands them to new threads without mapping new ones)\n");
     free(threads);
