@@ -10,11 +10,12 @@
  *          same time: fan-out (start one unit of work per cell) and fan-in
  *          (wait for all of them before the next generation).
  * C:       the grid, the rules and the blocking game_logic are a piece,
- *          life.h / life.c, that items 57-60 reuse. Here: the book's grid
- *          printed generation by generation [p1]; the serial simulation with
- *          a blocking game_logic, timed [p2]; every run checked against the
+ *          life.h / life.c, that items 57-60 reuse. Here: the book's
+ *          simulate, every cell's blocking game_logic one after another
+ *          [p1]; a generation of it timed [p2]; every run checked against the
  *          same simulation with no I/O [p3]; and a lone game_logic call timed,
- *          to see how long this machine really sleeps when asked [p4].
+ *          to see how long this machine really sleeps when asked [p4]. The
+ *          book's grid is printed generation by generation first.
  *
  * The claim: serial time per generation grows as cells x latency.
  *
