@@ -140,6 +140,8 @@ Test(item57, bad_flags_exit_2, .timeout = 30)
         {"--cap-as-mib", "-5"},   {"--no-such-flag", NULL},
         /* in range, but 5 rounds x 4 generations x 10,000 cells x 1.05 ms: 210 s */
         {"--rows", "100", "--cols", "100"},
+        /* cost and memory: (61 + 1) x 10,000 threads x 0.1 ms: 62 s */
+        {"--threads", "10000", "--rounds", "61"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         run_program(&r, 10, PROGRAM, bad[i][0], bad[i][1], bad[i][2], bad[i][3], NULL);

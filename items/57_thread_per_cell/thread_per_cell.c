@@ -400,6 +400,22 @@ static void check_life_budget(const struct settings *s)
                        predicted, LIFE_BUDGET_S);
 }
 
+/* The cost and memory parts start and join every N of --threads, each round
+ * (memory: one round in the story): at about 0.1 ms a thread, held to the
+ * same budget. */
+static void check_threads_budget(const struct settings *s, bool cost, bool memory)
+{
+    long sum = 0;
+    for (int i = 0; i < s->threads.n; i++)
+        sum += s->threads.v[i];
+    long runs = (cost ? s->rounds : 0) + (memory ? (s->csv ? s->rounds : 1) : 0);
+    double predicted = (double)(runs * sum) * 0.1 / 1e3;
+    if (predicted > LIFE_BUDGET_S)
+        cl_usage_error("--rounds x the sum of --threads (%ld) x 0.1 ms a thread is %.0f s: at "
+                       "most %.0f s",
+                       sum, predicted, LIFE_BUDGET_S);
+}
+
 /* Exits cleanly (every thread already joined) when the system refused a
  * thread in the middle of a generation: not a wrong answer, a limit. */
 static void give_up_if_refused(const struct generation *gen, int cells)
@@ -803,7 +819,8 @@ int main(int argc, char **argv)
             "  memory: KiB per live thread, growth of the address space (virtual) and of\n"
             "  resident memory with all N threads parked at once.\n"
             "The life part: --rounds x --generations x rows x cols x (io-ms + 0.05 ms) at\n"
-            "most 60 s (serial cells wait io-ms each; a thread costs ~0.05 ms to start).\n"
+            "most 60 s (serial cells wait io-ms each; a thread costs ~0.05 ms to start);\n"
+            "cost and memory: --rounds x the sum of --threads x 0.1 ms at most 60 s.\n"
             "At most 10,000 threads alive at once: Ctrl-C joins every live thread (about\n"
             "30-40 us each on a 2-core VM), and 10,000 already take some 0.4 s.\n",
         .opts = opts,
@@ -820,6 +837,8 @@ int main(int argc, char **argv)
     }
     if (all || strcmp(s.part, "life") == 0)
         check_life_budget(&s);
+    check_threads_budget(&s, all || strcmp(s.part, "cost") == 0,
+                         all || strcmp(s.part, "memory") == 0);
     cl_catch_sigint();
 
     if (all || strcmp(s.part, "life") == 0)
