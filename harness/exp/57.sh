@@ -10,7 +10,7 @@ prog="$BIN/57_thread_per_cell"
 if [ "$QUICK" = 1 ]; then
     threads=45,1000,3000 rounds=3 max_threads=3000 pyquick=--quick pythreads=45,1000
 else
-    threads=45,1000,10000 rounds=5 max_threads=10000 pyquick= pythreads=45,1000,10000
+    threads=45,1000,10000 rounds=5 max_threads=10000 pyquick="" pythreads=45,1000,10000
 fi
 
 if measuring; then
