@@ -116,6 +116,12 @@ Test(item55, bad_flags_exit_2, .timeout = 30)
     assert_usage_error("--bogus", "1");
     run_program(&r, 10, PROGRAM, "--sweep-items", "100000", "--item-kib", "1024", NULL);
     cr_assert_eq(r.exit_code, 2, "100000 x 1 MiB payloads: exit %d", r.exit_code);
+    /* Inside every range, but 3 runs x 1000 items x 100 ms = 300 s: refused. */
+    run_program(&r, 10, PROGRAM, "--mode", "pipeline", "--rounds", "1", "--download-ms", "100",
+                NULL);
+    cr_assert_eq(r.exit_code, 2, "a 300 s run: exit %d, stderr: %s", r.exit_code, r.err);
+    cr_assert_eq(count_lines(r.err), 1, "one line expected: %s", r.err);
+    cr_assert_not_null(strstr(r.err, "300 s"), "%s", r.err);
     run_program(&r, 10, PROGRAM, "--help", NULL);
     cr_assert_eq(r.exit_code, 0);
     cr_assert_not_null(strstr(r.out, "--poll-ms"), "%s", r.out);
@@ -256,7 +262,9 @@ Test(item55, throughput_moves_every_item_through_both_queues, .timeout = 60)
     cr_assert_eq(rows_where("variant", "queue_h"), rows_where("variant", "gasyncqueue"));
     for (int i = 0; i < t.nrows; i++) {
         cr_assert_gt(num(i, "rate_per_s"), 0);
-        cr_assert_eq(num(i, "finished"), 20003);
+        /* each producer puts 20003 / P items: 20003 with one, 3 x 6667 with three */
+        double want = strcmp(cell(i, "workers"), "1:1") == 0 ? 20003 : 20001;
+        cr_assert_eq(num(i, "finished"), want, "row %d (%s)", i, cell(i, "workers"));
     }
     /* --pin: every row pinned, no unpinned ones */
     run_program(&r, 50, PROGRAM, "--csv", "--pin", "--mode", "throughput", "--bench-items",

@@ -63,6 +63,8 @@ Test(item56, bad_flags_exit_2, .timeout = 30)
         {"--rows", "100000"},      {"--generations", "0"},  {"--io-ms", "-1"},
         {"--io-ms", "5000"},       {"--rounds", "0"},       {"--rows", "x"},
         {"--no-such-flag", NULL},  {"--rows", "2,3,4", "--cols", "1,2"},
+        {"--io-ms", "100"}, /* in range, but 5 x 4 x 315 cells x 0.1 s + lone calls: 640 s */
+        {"--rows", "100", "--cols", "100"}, /* 5 x 4 x 10,000 x 0.5 ms: 100 s */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         run_program(&r, 10, PROGRAM, bad[i][0], bad[i][1], bad[i][2], bad[i][3], NULL);

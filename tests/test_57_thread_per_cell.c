@@ -8,9 +8,15 @@
 #include "helpers.h"
 
 #include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 static struct run_result r;
 
@@ -129,9 +135,13 @@ Test(item57, bad_flags_exit_2, .timeout = 30)
     const char *bad[][4] = {
         {"--rows", "0"},          {"--rows", "-1"},          {"--cols", "1001"},
         {"--rows", "101", "--cols", "100"},                  {"--threads", "0"},
-        {"--threads", "100001"},  {"--max-threads", "0"},    {"--max-threads", "100001"},
+        {"--threads", "10001"},   {"--max-threads", "0"},    {"--max-threads", "10001"},
         {"--part", "bogus"},      {"--io-ms", "-1"},         {"--generations", "0"},
         {"--cap-as-mib", "-5"},   {"--no-such-flag", NULL},
+        /* in range, but 5 rounds x 4 generations x 10,000 cells x 1.05 ms: 210 s */
+        {"--rows", "100", "--cols", "100"},
+        /* cost and memory: (61 + 1) x 10,000 threads x 0.1 ms: 62 s */
+        {"--threads", "10000", "--rounds", "61"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         run_program(&r, 10, PROGRAM, bad[i][0], bad[i][1], bad[i][2], bad[i][3], NULL);
@@ -140,4 +150,69 @@ Test(item57, bad_flags_exit_2, .timeout = 30)
         cr_assert_eq(count_lines(r.err), 1, "one line expected: %s", r.err);
         cr_assert_null(strstr(r.err, "!!!"), "%s", r.err);
     }
+}
+
+/* ---- Ctrl-C with thousands of threads alive ------------------------------- */
+
+static int threads_of(pid_t pid) /* from /proc/PID/status, or -1 once it is gone */
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    int n = -1;
+    if (f == NULL)
+        return -1;
+    while (fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "Threads: %d", &n) == 1)
+            break;
+    fclose(f);
+    return n;
+}
+
+static void pause_10ms(void)
+{
+    struct timespec ts = {0, 10 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+}
+
+Test(item57, ctrl_c_with_thousands_alive_joins_them_and_exits_130, .timeout = 30)
+{
+    int err_pipe[2];
+    cr_assert_eq(pipe(err_pipe), 0);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        signal(SIGINT, SIG_DFL);
+        dup2(err_pipe[1], 2);
+        close(err_pipe[0]);
+        close(err_pipe[1]);
+        int out = open("/dev/null", O_WRONLY);
+        dup2(out, 1);
+        char path[4096];
+        snprintf(path, sizeof path, "%s/" PROGRAM, getenv("CONCLAB_BIN"));
+        execl(path, PROGRAM, "--part", "memory", "--threads", "3000", (char *)NULL);
+        _exit(127);
+    }
+    close(err_pipe[1]);
+    int most = 0; /* wait (at most 10 s) until 1000 threads are alive at once */
+    for (int i = 0; i < 1000 && (most = threads_of(pid)) < 1000 && most != -1; i++)
+        pause_10ms();
+    cr_assert_geq(most, 1000, "never saw 1000 threads alive (saw %d)", most);
+    kill(pid, SIGINT);
+    int status = 0;
+    bool ended = false; /* a bound, not a timing claim: 5 s */
+    for (int i = 0; i < 500 && !(ended = waitpid(pid, &status, WNOHANG) == pid); i++)
+        pause_10ms();
+    if (!ended) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+    }
+    char err[512] = "";
+    ssize_t got = read(err_pipe[0], err, sizeof err - 1);
+    err[got > 0 ? got : 0] = '\0';
+    close(err_pipe[0]);
+    cr_assert(ended, "still running 5 s after Ctrl-C");
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130, "status %#x, stderr: %s",
+              status, err);
+    cr_assert_not_null(strstr(err, "every thread joined"), "%s", err);
 }

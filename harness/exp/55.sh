@@ -81,6 +81,7 @@ smallest=$(awk -F, "$H"' m == "" || $c["items"] < m { m = $c["items"] } END { pr
 depth_big=$(csv_value "$expl" peak_depth variant=unbounded items="$largest")
 depth_small=$(csv_value "$expl" peak_depth variant=unbounded items="$smallest")
 dl_share=$(awk -F, "$H"' $c["variant"] == "unbounded" && $c["items"] == n { printf "%.3g", $c["download_s"] / $c["wall_s"] }' n="$largest" "$expl")
+dl_pct=$(awk -v s="$dl_share" 'BEGIN { printf "%.0f%%", 100 * s }')
 rss_big=$(csv_value "$expl" rss_growth_kib variant=unbounded items="$largest")
 rss_big_mib=$(calc "$rss_big / 1024")
 # Unbounded, the peak is about items x (1 - download's share of the run): with
@@ -88,7 +89,7 @@ rss_big_mib=$(calc "$rss_big / 1024")
 # so below half means the queue did not grow; above 40%, a neighbour slowed
 # the fast stage to the slow one's pace and the run cannot tell.
 grow_ok=$(decide "$depth_big >= 0.5 * $largest" "$dl_share <= 0.4" \
-    "the fast download took ${dl_share} of the run, so the slow stage kept up with it")
+    "the fast download took ${dl_pct} of the run, so the slow stage kept up with it")
 bound_bad=$(awk -F, "$H"' $c["capacity"] > 0 && ($c["peak_depth"] > $c["capacity"] || $c["peak_payloads"] > 2 * $c["capacity"] + 3) { n++ } END { print n + 0 }' "$expl")
 bounded_rows=$(awk -F, "$H"' $c["capacity"] > 0 { n++ } END { print n + 0 }' "$expl")
 bound_ok=$(verdict "$bound_bad == 0 && $bounded_rows > 0")
@@ -115,7 +116,7 @@ pinned_share=$(median "$RUN/55_pinned_share.csv" share)
 [ "$pinned_share" = nan ] && pinned_share=0
 worst_ratio=$(for w in 1:1 4:4; do for p in 0 1; do
     m=$(median "$RUN/55_throughput_ratio.csv" ratio workers=$w pinned=$p)
-    [ "$m" = nan ] || echo "$m"; done; done | sort -g | head -n 1)
+    [ "$m" = nan ] || echo "$m"; done; done | sort -g | head -n 1 | awk '{ printf "%.3g", $1 }')
 ratio_11p=$(spread "$RUN/55_throughput_ratio.csv" ratio workers=1:1 pinned=1)
 ratio_11u=$(spread "$RUN/55_throughput_ratio.csv" ratio workers=1:1 pinned=0)
 rate_of() { stat "$thr" rate_per_s variant="$1" workers="$2" pinned="$3" | awk '{ printf "%.3g", $1 / 1e6 }'; }
@@ -279,7 +280,7 @@ EOT
 upload. With an unbounded queue, **$depth_big of $largest** items were waiting at
 the peak ($depth_small of $smallest), and resident memory grew by **${rss_big_mib} MiB**:
 depth and memory grow with the number of items (download finished after
-${dl_share} of the run). With a capacity, the depth never passed it and memory
+${dl_pct} of the run). With a capacity, the depth never passed it and memory
 stayed flat: capacity 10 held ${rss_cap10_small} MiB at $smallest items and
 ${rss_cap10_big} MiB at $largest, while download waited for room.
 **Verdicts: grows without a bound, $grow_ok; a capacity bounds it, $bound_ok.**

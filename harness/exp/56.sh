@@ -53,8 +53,6 @@ largest=$(awk -F, 'NR > 1 && $2 > m { m = $2 } END { print m + 0 }' "$RUN/56_rat
 smallest=$(awk -F, 'NR > 1 && (m == "" || $2 < m) { m = $2 } END { print m + 0 }' "$RUN/56_ratio_summary.csv")
 min_r=$(awk -F, 'NR > 1 && (m == "" || $3 < m) { m = $3 } END { printf "%.3g", m }' "$RUN/56_ratio_summary.csv")
 max_r=$(awk -F, 'NR > 1 && $3 > m { m = $3 } END { printf "%.3g", m }' "$RUN/56_ratio_summary.csv")
-largest_max=$(awk -F, -v c="$largest" 'NR > 1 && $2 == c && $3 > m { m = $3 } END { printf "%.3g", m }' \
-    "$RUN/56_ratio_summary.csv")
 lone_max=$(awk -F, 'NR > 1 && $2 > m { m = $2; l = $1 } END { printf "%.3g", m }' "$RUN/56_lone_summary.csv")
 lone_lat=$(awk -F, 'NR > 1 && $2 >= m { m = $2; l = $1 } END { print l }' "$RUN/56_lone_summary.csv")
 lone_ms=$(calc "$lone_max * $lone_lat")

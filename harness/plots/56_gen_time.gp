@@ -21,6 +21,10 @@ set label 1 caption at screen 0.01, 0.02 font ",8" tc rgb "#555555"
 set logscale x 10
 set logscale y 10
 set format y "%g"
+# 1-2-5 steps: the grids span one decade or two, and a reader needs to read
+# 45 or 450 cells off the axis, not only 100
+set xtics (10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000)
+set ytics (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
 set autoscale xfix
 set offsets graph 0.05, graph 0.05, 0, 0
 

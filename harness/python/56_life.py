@@ -35,6 +35,17 @@ def step(grid, latency):
              for x in range(len(grid[0]))] for y in range(len(grid))]
 
 
+def check_blinker():
+    """The rules, checked on a known pattern: a blinker turns and turns back."""
+    across = [[0] * 5 for _ in range(5)]
+    down = [[0] * 5 for _ in range(5)]
+    for i in (1, 2, 3):
+        across[2][i] = 1
+        down[i][2] = 1
+    if step(across, 0) != down or step(down, 0) != across:
+        raise SystemExit("!!! 56_life.py: a blinker did not turn")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
@@ -42,6 +53,9 @@ def main():
     parser.add_argument("--cols", default="9,15,30,40")
     parser.add_argument("--io-ms", type=float, default=2.0)
     args = parser.parse_args()
+    if args.io_ms <= 0:
+        parser.error("--io-ms must be above 0 (the ratio divides by it)")
+    check_blinker()
     rows = [int(v) for v in args.rows.split(",")]
     cols = [int(v) for v in args.cols.split(",")]
     rounds = 2 if args.quick else 3

@@ -31,21 +31,21 @@
  * and --upload-ms: 0.1 ms by default, where the book's stages take no time
  * at all (a sleep of 0 would leave nothing for a queue to smooth out).
  *
- * Prints (abridged; a shared 2-core VM):
- *   pipeline ... one thread per stage; median [min-max] over 5 interleaved rounds
+ * Prints (abridged; a shared 2-core VM; the default is 3 rounds):
+ *   pipeline ... one thread per stage; median [min-max] over 3 interleaved rounds
  *            variant   poll_ms    polls       cpu_ms            wall_ms  latency_p50_ms
- *            polling   10            11    32.6 [21.8-34.1]   216.0 [206-222]    106.79
- *            polling   0 (spin)    6599   199.3 [138.3-211.2]   184.2 [176-188]     92.29
- *            blocking  -              0    26.6 [20.7-35.2]   184.4 [175-220]     93.37
- *            processed 1000 items after polling 9 times (poll every 10 ms, last round)
+ *            polling   10            11    30.0 [29.5-52.2]   211.8 [209-230]    115.06
+ *            polling   0 (spin)    4247   200.8 [190.6-206.1]   179.3 [179-190]     91.76
+ *            blocking  -              0    27.5 [22.3-33.7]   175.3 [173-178]     88.89
+ *            processed 1000 items after polling 12 times (poll every 10 ms, last round)
  *   explosion ...
  *            items capacity  peak_depth  payloads_alive  rss_growth_KiB  wall_ms  download_ms
- *             1000     none         865             865           55368      306           46
- *             1000       10          10              13             768      287          284
+ *             1000     none         853             854           54664      291           50
+ *             1000       10          10              18            1152      308          304
  *   shutdown ... 1000 items finished, each exactly once; 12 threads started, 12 joined
  *   throughput ...
  *            P  placement  queue.h             GAsyncQueue         queue.h/GAsyncQueue
- *            1  pinned     26.81 [18.26-36.42]   1.50 [1.44-1.51]  17.71x [12.66-24.50]
+ *            1  pinned     16.79 [14.58-25.34]   1.38 [1.29-2.21]  11.47x [10.56-12.99]
  */
 #define _GNU_SOURCE /* sched_getaffinity, CPU_SET: the pinned benchmark */
 #include "55_queue_pipelines/queue.h"
@@ -555,10 +555,17 @@ static void print_events(struct event_log *log, const char *title, bool csv)
         printf("           %7.1f ms  %s\n", 1e3 * (log->e[i].t - log->t0), log->e[i].text);
 }
 
-static void run_ordering(double delay_s, bool csv)
+static void event_log_start(struct event_log *log)
 {
-    struct event_log log = {.t0 = cl_now()};
-    CL_CHECK_RC(pthread_mutex_init(&log.mutex, NULL));
+    *log = (struct event_log){.t0 = cl_now()};
+    CL_CHECK_RC(pthread_mutex_init(&log->mutex, NULL));
+}
+
+/* Capacity 1: the second put returns only once the consumer took the first. */
+static void demo_capacity_one(double delay_s, bool csv)
+{
+    struct event_log log;
+    event_log_start(&log);
     struct demo d = {queue_new(1), &log, delay_s};
     if (d.q == NULL)
         cl_fail(__FILE__, __LINE__, "queue_new", errno);
@@ -579,10 +586,18 @@ static void run_ordering(double delay_s, bool csv)
         cl_die("ordering: the second put returned before the consumer took the first item");
     print_events(&log, "capacity 1: the producer's second put waits for the consumer", csv);
     queue_free(d.q);
+    CL_CHECK_RC(pthread_mutex_destroy(&log.mutex));
+}
 
-    log = (struct event_log){.mutex = log.mutex, .t0 = cl_now()};
-    if ((d.q = queue_new(0)) == NULL)
+/* task_done/join: join returns only after the worker's task_done. */
+static void demo_task_done(double delay_s, bool csv)
+{
+    struct event_log log;
+    event_log_start(&log);
+    struct demo d = {queue_new(0), &log, delay_s};
+    if (d.q == NULL)
         cl_fail(__FILE__, __LINE__, "queue_new", errno);
+    pthread_t t;
     CL_CHECK_RC(pthread_create(&t, NULL, slow_worker, &d));
     log_event(&log, "producer putting the item");
     if (queue_put(d.q, (void *)1, cl_now() + 5.0) != QUEUE_OK)
@@ -598,6 +613,14 @@ static void run_ordering(double delay_s, bool csv)
     queue_close(d.q);
     queue_free(d.q);
     CL_CHECK_RC(pthread_mutex_destroy(&log.mutex));
+}
+
+static void run_ordering(double delay_s, bool csv)
+{
+    demo_capacity_one(delay_s, csv);
+    if (cl_interrupted()) /* each demo waits --demo-ms: after Ctrl-C, not a second one */
+        return;
+    demo_task_done(delay_s, csv);
     if (csv)
         /* the two demos checked their order above: 3 items went through */
         cl_csv_row("ordering,demos,1,3,1,,1:1,0,,,,,,,,,3,,");
@@ -678,6 +701,7 @@ static void *bench_consumer(void *arg)
 struct bench_result {
     double rate, wall_s, cpu_s;
     long switches;
+    long moved; /* items got: --bench-items rounded down to a multiple of P */
 };
 
 static struct bench_result run_bench(enum bench_queue kind, long items, int threads, int pin_cpu)
@@ -706,7 +730,7 @@ static struct bench_result run_bench(enum bench_queue kind, long items, int thre
     for (int i = 0; i < threads; i++)
         CL_CHECK_RC(pthread_join(consumers[i], NULL));
     struct bench_result r = {0, cl_now() - t0, cl_cpu_seconds() - cpu0,
-                             context_switches() - switches0};
+                             context_switches() - switches0, atomic_load(&b.consumed)};
     long n = b.per_producer * threads;
     r.rate = (double)atomic_load(&b.consumed) / r.wall_s;
     if (!cl_interrupted() &&
@@ -928,7 +952,7 @@ static void run_throughput_mode(const struct settings *s)
                         cl_csv_row("throughput,%s,%ld,%ld,0,,%d:%d,%d,%.6f,%.6f,,,,,,%.0f,%ld,,%ld",
                                    k == BENCH_OURS ? "queue_h" : "gasyncqueue", round,
                                    s->bench_items, threads, threads, pin || s->pinned,
-                                   r.wall_s, r.cpu_s, r.rate, s->bench_items, r.switches);
+                                   r.wall_s, r.cpu_s, r.rate, r.moved, r.switches);
                 }
         }
     if (s->csv || rounds < s->rounds)
@@ -949,6 +973,41 @@ static void run_throughput_mode(const struct settings *s)
                    x.lo, x.hi);
         }
     }
+}
+
+/* What the chosen modes will take, roughly: a pipeline moves at the pace of
+ * its slowest stage (per worker), and each hand-off costs about HAND_OFF_MS.
+ * Settings that add up to more than BUDGET_S are refused before anything
+ * runs, so no value inside the ranges keeps the program busy for minutes. */
+#define BUDGET_S 60.0
+#define HAND_OFF_MS 0.0005
+
+static bool mode_runs(const struct settings *s, const char *mode)
+{
+    return strcmp(s->mode, "all") == 0 || strcmp(s->mode, mode) == 0;
+}
+
+static double predicted_seconds(const struct settings *s)
+{
+    double slowest_ms = 0, slowest_per_worker_ms = 0, seconds = 0;
+    for (int i = 0; i < STAGES; i++) {
+        slowest_ms = s->stage_ms[i] > slowest_ms ? s->stage_ms[i] : slowest_ms;
+        double per_worker = s->stage_ms[i] / (double)s->workers.v[i];
+        slowest_per_worker_ms = per_worker > slowest_per_worker_ms ? per_worker
+                                                                   : slowest_per_worker_ms;
+    }
+    if (mode_runs(s, "pipeline"))
+        seconds += (double)(s->rounds * (s->poll_ms.n + 1) * s->items) *
+                   (slowest_ms + HAND_OFF_MS) / 1e3;
+    for (int n = 0; n < s->sweep_items.n && mode_runs(s, "explosion"); n++)
+        seconds += (double)(s->sweep_items.v[n] * s->capacities.n) *
+                   (s->slow_ms + HAND_OFF_MS) / 1e3;
+    if (mode_runs(s, "shutdown"))
+        seconds += (double)s->items * (slowest_per_worker_ms + HAND_OFF_MS) / 1e3;
+    if (mode_runs(s, "throughput")) /* 2 queues, unpinned and pinned */
+        seconds += (double)(s->rounds * 4 * s->bench_threads.n * s->bench_items) *
+                   HAND_OFF_MS / 1e3;
+    return seconds;
 }
 
 static void run_modes(const struct settings *s)
@@ -972,7 +1031,7 @@ static void run_modes(const struct settings *s)
 int main(int argc, char **argv)
 {
     struct settings s = {
-        .mode = "all", .items = 1000, .rounds = 5, .item_kib = 64, .bench_items = 200000,
+        .mode = "all", .items = 1000, .rounds = 3, .item_kib = 64, .bench_items = 200000,
         .stage_ms = {0.1, 0.1, 0.1}, .slow_ms = 0.2, .demo_ms = 50,
         .poll_ms = {2, {10, 0}}, .sweep_items = {1, {1000}},
         .capacities = {4, {0, 1, 10, 100}}, .workers = {3, {3, 4, 5}},
@@ -986,7 +1045,7 @@ int main(int argc, char **argv)
         {"resize-ms", CL_OPT_DOUBLE, &s.stage_ms[1], "resize's simulated I/O per item, ms", 0, 100},
         {"upload-ms", CL_OPT_DOUBLE, &s.stage_ms[2], "upload's simulated I/O per item, ms", 0, 100},
         {"poll-ms", CL_OPT_LIST, &s.poll_ms, "pipeline: polling intervals, ms (0 = spin)", 0, 100},
-        {"rounds", CL_OPT_INT, &s.rounds, "interleaved rounds of each comparison", 1, 64},
+        {"rounds", CL_OPT_INT, &s.rounds, "interleaved rounds of each comparison (the harness: 5)", 1, 64},
         {"sweep-items", CL_OPT_LIST, &s.sweep_items, "explosion: item counts", 1, 100000},
         {"capacities", CL_OPT_LIST, &s.capacities, "explosion: capacities (0 = unbounded)", 0, 100000},
         {"slow-ms", CL_OPT_DOUBLE, &s.slow_ms, "explosion: the slow resize, ms per item", 0, 100},
@@ -1012,6 +1071,8 @@ int main(int argc, char **argv)
             "The stages sleep --download-ms, --resize-ms, --upload-ms per item (0.1 ms by\n"
             "default; the book's take no time). Explosion: download takes no time, resize\n"
             "--slow-ms. --poll-ms 0 polls without sleeping (sched_yield): a pure spin.\n"
+            "A run may take some 60 s at most: items x the slowest stage's ms, summed over\n"
+            "rounds and variants (plus 0.5 us per item hand-off) must stay under it.\n"
             "CSV columns: " CSV_COLUMNS "\n"
             "  cpu_s: user + system seconds of the whole process during wall_s;\n"
             "  peak_depth: the queue in front of resize; rss_growth_kib: peak resident\n"
@@ -1031,6 +1092,12 @@ int main(int argc, char **argv)
         if (s.sweep_items.v[i] * s.item_kib > 1024L * 1024)
             cl_usage_error("--sweep-items %ld x --item-kib %ld: more than 1 GiB of payloads",
                            s.sweep_items.v[i], s.item_kib);
+
+    double predicted = predicted_seconds(&s);
+    if (predicted > BUDGET_S)
+        cl_usage_error("these settings would run some %.0f s (items x the slowest stage's ms, "
+                       "per round and variant): at most %.0f s",
+                       predicted, BUDGET_S);
 
     cl_catch_sigint();
     int fds_at_start = cl_open_fds();

@@ -10,16 +10,18 @@
  *          same time: fan-out (start one unit of work per cell) and fan-in
  *          (wait for all of them before the next generation).
  * C:       the grid, the rules and the blocking game_logic are a piece,
- *          life.h / life.c, that items 57-60 reuse. Here: the book's grid
- *          printed generation by generation [p1]; the serial simulation with
- *          a blocking game_logic, timed [p2]; every run checked against the
+ *          life.h / life.c, that items 57-60 reuse. Here: the book's
+ *          simulate, every cell's blocking game_logic one after another
+ *          [p1]; a generation of it timed [p2]; every run checked against the
  *          same simulation with no I/O [p3]; and a lone game_logic call timed,
- *          to see how long this machine really sleeps when asked [p4].
+ *          to see how long this machine really sleeps when asked [p4]. The
+ *          book's grid is printed generation by generation first.
  *
  * The claim: serial time per generation grows as cells x latency.
  *
  * Run:  build/bin/56_game_of_life                         the whole story, ~3 s
- *       build/bin/56_game_of_life --io-ms 100             the book's latency (4.5 s a generation)
+ *       build/bin/56_game_of_life --io-ms 100 --rows 5 --cols 9 --generations 1 --rounds 1
+ *                                                         the book's latency (4.5 s a generation)
  *       build/bin/56_game_of_life --rows 10,20 --cols 10,50 --io-ms 2 --generations 1
  *       build/bin/56_game_of_life --csv                   rows for the harness
  *
@@ -157,6 +159,25 @@ static int grid_sizes(const struct settings *s, struct grid_size *out)
     return n;
 }
 
+/* Every round waits cells x latency per generation for each grid, plus the
+ * lone calls, and computes each generation twice (the run and its check, some
+ * 0.15 us per cell): refuse settings that would take more than BUDGET_S. */
+#define BUDGET_S 60.0
+
+static void check_budget(const struct settings *s, const struct grid_size *sizes, int nsizes)
+{
+    double cells = 0;
+    for (int i = 0; i < nsizes; i++)
+        cells += (double)sizes[i].rows * sizes[i].cols;
+    double per_round_ms = cells * (double)s->generations * (s->io_ms + 0.00015) +
+                          LONE_CALLS * s->io_ms;
+    double predicted = (double)s->rounds * per_round_ms / 1e3;
+    if (predicted > BUDGET_S)
+        cl_usage_error("--rounds x (--generations x cells x --io-ms + %d lone calls) is %.0f s: "
+                       "at most %.0f s",
+                       LONE_CALLS, predicted, BUDGET_S);
+}
+
 static void csv_row(const char *variant, int rows, int cols, double io_ms, long generations,
                     long round, double gen_s)
 {
@@ -278,6 +299,8 @@ int main(int argc, char **argv)
             "  56_game_of_life --io-ms 100 --rows 5 --cols 9 --generations 1 --rounds 1\n"
             "                                                    the book's 4.5 s generation\n"
             "  56_game_of_life --rows 10,20,40 --cols 10 --io-ms 1 --generations 1\n"
+            "A run may wait at most 60 s: --rounds x (--generations x all grids' cells x\n"
+            "--io-ms + 20 lone calls x --io-ms) <= 60 s.\n"
             "CSV columns: " CSV_COLUMNS "\n"
             "  variant serial: gen_s is wall seconds per generation of a rows x cols grid;\n"
             "  variant one_call: gen_s is the time of one lone game_logic call (the median\n"
@@ -290,6 +313,7 @@ int main(int argc, char **argv)
 
     struct grid_size sizes[CL_LIST_MAX];
     int nsizes = grid_sizes(&s, sizes);
+    check_budget(&s, sizes, nsizes);
     double *gen_s = calloc((size_t)(nsizes * s.rounds), sizeof *gen_s);
     double *lone = calloc((size_t)s.rounds, sizeof *lone);
     if (gen_s == NULL || lone == NULL)

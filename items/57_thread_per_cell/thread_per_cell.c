@@ -21,7 +21,7 @@
  *
  * Run:  build/bin/57_thread_per_cell                        the whole story, ~5 s
  *       build/bin/57_thread_per_cell --part cost --threads 45,1000,10000
- *       build/bin/57_thread_per_cell --part refuse --max-threads 30000
+ *       build/bin/57_thread_per_cell --part refuse --cap-as-mib 1024
  *       build/bin/57_thread_per_cell --part errors
  *       build/bin/57_thread_per_cell --csv --part memory    rows for the harness
  *
@@ -55,6 +55,11 @@
     "threads,round,started,reserved_kib,virtual_per_thread_kib,resident_per_thread_kib," \
     "threads_alive"
 #define REFUSE_COLUMNS "mode,limit,started,joined,stopped_by,error,seconds,rss_kib"
+/* The most threads alive at once (--threads, --max-threads): Ctrl-C joins
+ * every one of them, at 30-40 us each on a 2-core VM, and must end the
+ * program within half a second. */
+#define MOST_THREADS 10000
+
 #define ERRORS_COLUMNS "variant,threads,join_failures,errors_seen,error_y,error_x,grid_correct"
 
 /* ---- The concept: a thread per cell over a locked grid ------------------- */
@@ -133,7 +138,8 @@ struct generation {
 
 /* [p3] One generation: start a thread per cell (fan-out), then join every one
  * of them (fan-in). If the system refuses a thread, the ones started are still
- * joined, and the refusal is reported to the caller. */
+ * joined, and the refusal is reported to the caller; after Ctrl-C no more are
+ * started, and the caller drops the unfinished generation. */
 static struct generation step_thread_per_cell(struct locked_grid *cur, struct locked_grid *next,
                                               const struct life_io *io, bool carry_errors)
 {
@@ -143,7 +149,7 @@ static struct generation step_thread_per_cell(struct locked_grid *cur, struct lo
     if (jobs == NULL || threads == NULL)
         cl_fail(__FILE__, __LINE__, "calloc", errno);
     struct generation gen = {0};
-    for (int i = 0; i < cells; i++) {
+    for (int i = 0; i < cells && !cl_interrupted(); i++) {
         jobs[i] = (struct cell_job){.cur = cur, .next = next, .io = io, .y = i / cols,
                                     .x = i % cols, .carry_error = carry_errors};
         gen.create_error = pthread_create(&threads[i], NULL, step_cell_thread, &jobs[i]);
@@ -181,7 +187,7 @@ static double time_threads(long n, pthread_t *threads, int *refused)
     long started = 0;
     *refused = 0;
     double t0 = cl_now();
-    for (; started < n; started++) {
+    for (; started < n && !cl_interrupted(); started++) { /* Ctrl-C: join what started */
         *refused = pthread_create(&threads[started], NULL, do_nothing, NULL);
         if (*refused != 0)
             break;
@@ -191,30 +197,32 @@ static double time_threads(long n, pthread_t *threads, int *refused)
     return *refused ? -1 : cl_now() - t0;
 }
 
-/* The rules through a pointer the compiler cannot see through, so each call
- * is really made. */
-static bool (*volatile rules)(bool, int) = life_next_state;
-
-static volatile long calls_alive; /* the answers go somewhere, so the calls stay */
-
 static double time_calls(long n)
 {
+    /* The rules through a pointer the compiler cannot see through, so each
+     * call is really made; the answers go somewhere, so the calls stay. */
+    bool (*volatile rules)(bool, int) = life_next_state;
+    volatile long alive_sink;
     double t0 = cl_now();
     long alive = 0;
     for (long i = 0; i < n; i++)
         alive += rules(i & 1, (int)(i % 9));
-    calls_alive = alive;
+    alive_sink = alive;
+    (void)alive_sink;
     return cl_now() - t0;
 }
 
-/* [p7] Threads kept alive together, parked on a condition variable until the
- * main thread lets them go: what N live threads reserve and really use. */
+/* [p7] Threads kept alive together, parked at a gate until the main thread
+ * lets them go: what N live threads reserve and really use. */
 struct parking {
     pthread_mutex_t lock;
     pthread_cond_t arrived; /* a thread has parked */
-    pthread_cond_t go;      /* the main thread lets every parked thread go */
     long parked;
-    bool released;
+    /* The gate: the main thread holds it for writing while the threads pile
+     * up; each parks by asking for it for reading. Unlocked, it lets every
+     * one through at once, and they leave without queueing for a mutex, so
+     * 10,000 end (and are joined) in well under half a second of Ctrl-C. */
+    pthread_rwlock_t gate;
 };
 
 static void *park_thread(void *arg)
@@ -223,11 +231,11 @@ static void *park_thread(void *arg)
     CL_CHECK_RC(pthread_mutex_lock(&p->lock));
     p->parked++;
     CL_CHECK_RC(pthread_cond_signal(&p->arrived));
-    /* Untimed on purpose: 10,000 timed waiters would wake 100,000 times a
-     * second. The main thread alone watches for Ctrl-C and releases them. */
-    while (!p->released)
-        CL_CHECK_RC(pthread_cond_wait(&p->go, &p->lock));
     CL_CHECK_RC(pthread_mutex_unlock(&p->lock));
+    /* Untimed on purpose: 10,000 timed waiters would wake 100,000 times a
+     * second. The main thread alone watches for Ctrl-C and opens the gate. */
+    CL_CHECK_RC(pthread_rwlock_rdlock(&p->gate));
+    CL_CHECK_RC(pthread_rwlock_unlock(&p->gate));
     return NULL;
 }
 
@@ -264,10 +272,11 @@ static long vm_kib(void) /* address space reserved, KiB (/proc/self/statm) */
  * every one. `threads` has room for b->max_threads. */
 static struct park_result park_many(const struct bounds *b, pthread_t *threads)
 {
-    struct parking p = {.parked = 0, .released = false};
+    struct parking p = {.parked = 0};
     CL_CHECK_RC(pthread_mutex_init(&p.lock, NULL));
     CL_CHECK_RC(pthread_cond_init(&p.arrived, NULL));
-    CL_CHECK_RC(pthread_cond_init(&p.go, NULL));
+    CL_CHECK_RC(pthread_rwlock_init(&p.gate, NULL));
+    CL_CHECK_RC(pthread_rwlock_wrlock(&p.gate)); /* closed until every thread is counted */
     struct park_result r = {.stopped_by = "max_threads"};
     r.rss_before_kib = cl_rss_kib();
     r.vm_before_kib = vm_kib();
@@ -314,15 +323,12 @@ static struct park_result park_many(const struct bounds *b, pthread_t *threads)
     r.vm_alive_kib = vm_kib();
     r.threads_alive = life_threads_now();
 
-    CL_CHECK_RC(pthread_mutex_lock(&p.lock));
-    p.released = true;
-    CL_CHECK_RC(pthread_cond_broadcast(&p.go));
-    CL_CHECK_RC(pthread_mutex_unlock(&p.lock));
+    CL_CHECK_RC(pthread_rwlock_unlock(&p.gate)); /* every parked thread goes */
     for (long i = 0; i < r.started; i++) {
         CL_CHECK_RC(pthread_join(threads[i], NULL));
         r.joined++;
     }
-    CL_CHECK_RC(pthread_cond_destroy(&p.go));
+    CL_CHECK_RC(pthread_rwlock_destroy(&p.gate));
     CL_CHECK_RC(pthread_cond_destroy(&p.arrived));
     CL_CHECK_RC(pthread_mutex_destroy(&p.lock));
     return r;
@@ -380,6 +386,37 @@ static struct life_grid *starting_grid(long rows, long cols)
     return g;
 }
 
+/* The life part runs each generation serially (cells x latency) and with a
+ * thread per cell (a thread's start and join, some 50 us, per cell): refuse
+ * settings that would keep it busy for more than LIFE_BUDGET_S. */
+#define LIFE_BUDGET_S 60.0
+
+static void check_life_budget(const struct settings *s)
+{
+    double per_cell_ms = s->io_ms + 0.05;
+    double predicted = (double)(s->rounds * s->generations * s->rows * s->cols) * per_cell_ms / 1e3;
+    if (predicted > LIFE_BUDGET_S)
+        cl_usage_error("--rounds x --generations x cells x (io-ms + 0.05 ms) is %.0f s: the "
+                       "life part allows at most %.0f s",
+                       predicted, LIFE_BUDGET_S);
+}
+
+/* The cost and memory parts start and join every N of --threads, each round
+ * (memory: one round in the story): at about 0.1 ms a thread, held to the
+ * same budget. */
+static void check_threads_budget(const struct settings *s, bool cost, bool memory)
+{
+    long sum = 0;
+    for (int i = 0; i < s->threads.n; i++)
+        sum += s->threads.v[i];
+    long runs = (cost ? s->rounds : 0) + (memory ? (s->csv ? s->rounds : 1) : 0);
+    double predicted = (double)(runs * sum) * 0.1 / 1e3;
+    if (predicted > LIFE_BUDGET_S)
+        cl_usage_error("--rounds x the sum of --threads (%ld) x 0.1 ms a thread is %.0f s: at "
+                       "most %.0f s",
+                       sum, predicted, LIFE_BUDGET_S);
+}
+
 /* Exits cleanly (every thread already joined) when the system refused a
  * thread in the middle of a generation: not a wrong answer, a limit. */
 static void give_up_if_refused(const struct generation *gen, int cells)
@@ -409,6 +446,8 @@ static double run_thread_per_cell(const struct settings *s, const struct life_io
     for (; done < s->generations && !cl_interrupted(); done++) {
         struct generation gen = step_thread_per_cell(cur, next, io, true);
         give_up_if_refused(&gen, cells);
+        if (cl_interrupted()) /* a generation cut short: not counted, not checked */
+            break;
         if (gen.error != 0)
             cl_die("cell (%d, %d) failed: %s", gen.error_y, gen.error_x, strerror(gen.error));
         *peak = gen.threads_peak > *peak ? gen.threads_peak : *peak;
@@ -493,7 +532,7 @@ static void part_life(const struct settings *s)
                        cl_peak_rss_kib(), peak);
         }
     }
-    if (!s->csv && r > 0) {
+    if (!s->csv && r > 0 && !cl_interrupted()) {
         struct cl_spread t = cl_spread_of(threaded, (size_t)r);
         struct cl_spread q = cl_spread_of(ratio, (size_t)r);
         printf("\n%ld x %ld grid, %g ms of I/O per cell, %ld generations, %ld rounds: a "
@@ -524,6 +563,8 @@ static void part_cost(const struct settings *s)
             long n = s->threads.v[i];
             int refused;
             double wall = time_threads(n, threads, &refused);
+            if (cl_interrupted()) /* fewer than n started: no figure */
+                break;
             if (refused != 0) {
                 fprintf(stderr, "%s: pthread_create refused one of %ld threads: %s; the "
                                 "started ones were joined\n",
@@ -539,7 +580,7 @@ static void part_cost(const struct settings *s)
             }
         }
     }
-    if (!s->csv && rounds > 0) {
+    if (!s->csv && rounds > 0 && !cl_interrupted()) {
         printf("\nwhat a thread costs to start and join (N started, then N joined; median of "
                "%ld rounds):\n", rounds);
         printf("threads  create+join per thread (us)  the same cell's rules as a call (us)\n");
@@ -580,6 +621,7 @@ static void part_memory(const struct settings *s)
                "thread (KiB)\n");
     }
     long rounds = s->csv ? s->rounds : 1; /* near exact: the story needs one */
+    bool reused_stacks = false; /* some N added less address space than a stack each */
     for (long r = 0; r < rounds && !cl_interrupted(); r++) {
         for (int i = 0; i < s->threads.n && !cl_interrupted(); i++) {
             struct bounds b = {.max_threads = s->threads.v[i], .max_rss_kib = s->max_rss_mib * 1024,
@@ -589,6 +631,7 @@ static void part_memory(const struct settings *s)
                 continue;
             double vm = (double)(p.vm_alive_kib - p.vm_before_kib) / (double)p.started;
             double rss = (double)(p.rss_alive_kib - p.rss_before_kib) / (double)p.started;
+            reused_stacks = reused_stacks || vm < 0.95 * (double)reserved;
             if (s->csv)
                 cl_csv_row("%ld,%ld,%ld,%ld,%.1f,%.2f,%d", s->threads.v[i], r, p.started,
                            reserved, vm, rss, p.threads_alive);
@@ -598,7 +641,7 @@ static void part_memory(const struct settings *s)
                        strcmp(p.stopped_by, "max_threads") == 0 ? "" : p.stopped_by);
         }
     }
-    if (!s->csv)
+    if (!s->csv && reused_stacks)
         printf("(address space under the stack size at small N: glibc keeps up to 40 MiB of\n"
                "freed stacks and hands them to new threads without mapping new ones)\n");
     free(threads);
@@ -745,9 +788,10 @@ int main(int argc, char **argv)
         {"io-ms", CL_OPT_DOUBLE, &s.io_ms, "how long each cell's game_logic blocks, ms", 0,
          1000},
         {"rounds", CL_OPT_INT, &s.rounds, "rounds, the variants interleaved in each", 1, 100},
-        {"threads", CL_OPT_LIST, &s.threads, "thread counts N (cost, memory)", 1, 100000},
+        {"threads", CL_OPT_LIST, &s.threads, "thread counts N (cost, memory)", 1,
+         MOST_THREADS},
         {"max-threads", CL_OPT_INT, &s.max_threads, "refuse: stop pushing at this many", 1,
-         100000},
+         MOST_THREADS},
         {"max-rss-mib", CL_OPT_INT, &s.max_rss_mib, "refuse, memory: stop at this resident size",
          16, 65536},
         {"max-seconds", CL_OPT_DOUBLE, &s.max_seconds, "refuse, memory: stop starting after this",
@@ -764,7 +808,7 @@ int main(int argc, char **argv)
             "Examples:\n"
             "  57_thread_per_cell                                 the whole story\n"
             "  57_thread_per_cell --part life --io-ms 100         the book's latency\n"
-            "  57_thread_per_cell --part refuse --max-threads 100000 --max-rss-mib 4096\n"
+            "  57_thread_per_cell --part refuse --cap-as-mib 1024  refused after ~130\n"
             "  57_thread_per_cell --csv --part cost               rows for the harness\n"
             "CSV columns, per part (--csv alone is --part life):\n"
             "  life:   " LIFE_COLUMNS "\n"
@@ -774,7 +818,12 @@ int main(int argc, char **argv)
             "  errors: " ERRORS_COLUMNS "\n"
             "  gen_s: wall seconds per generation; workers: threads per generation.\n"
             "  memory: KiB per live thread, growth of the address space (virtual) and of\n"
-            "  resident memory with all N threads parked at once.\n",
+            "  resident memory with all N threads parked at once.\n"
+            "The life part: --rounds x --generations x rows x cols x (io-ms + 0.05 ms) at\n"
+            "most 60 s (serial cells wait io-ms each; a thread costs ~0.05 ms to start);\n"
+            "cost and memory: --rounds x the sum of --threads x 0.1 ms at most 60 s.\n"
+            "At most 10,000 threads alive at once: Ctrl-C joins every live thread (about\n"
+            "30-40 us each on a 2-core VM), and 10,000 already take some 0.4 s.\n",
         .opts = opts,
     };
     cl_parse(&prog, argc, argv);
@@ -783,8 +832,14 @@ int main(int argc, char **argv)
         cl_usage_error("--rows x --cols is %ld: a thread per cell allows at most 10000",
                        s.rows * s.cols);
     bool all = strcmp(s.part, "all") == 0;
-    if (s.csv && all)
+    if (s.csv && all) { /* one part's rows per run: --csv alone is the life part */
         s.part = "life";
+        all = false;
+    }
+    if (all || strcmp(s.part, "life") == 0)
+        check_life_budget(&s);
+    check_threads_budget(&s, all || strcmp(s.part, "cost") == 0,
+                         all || strcmp(s.part, "memory") == 0);
     cl_catch_sigint();
 
     if (all || strcmp(s.part, "life") == 0)
