@@ -46,7 +46,9 @@ set border 3
 set tics nomirror
 set bmargin 10
 set label 1 caption at screen 0.01, 0.02 font ",8" tc rgb "#555555"
-if (logx > 0) { set logscale x logx }
+# A log axis would round out to the next decade; fit it to the data instead
+# (the offsets below keep the end points off the border).
+if (logx > 0) { set logscale x logx; set autoscale xfix; set format x "%.0f" }
 if (logy > 0) { set logscale y logy; set format y "%g" }
 if (exists("ymin")) { set yrange [ymin:*] }
 if (exists("ymax")) { set yrange [*:ymax] }
