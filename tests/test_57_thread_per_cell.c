@@ -216,3 +216,16 @@ Test(item57, ctrl_c_with_thousands_alive_joins_them_and_exits_130, .timeout = 30
               status, err);
     cr_assert_not_null(strstr(err, "every thread joined"), "%s", err);
 }
+
+Test(item57, the_threads_alone_skip_serial_and_still_check_the_grid, .timeout = 30)
+{
+    /* 2 rounds x 1 generation of a 20 x 20 grid: two thread_per_cell rows,
+     * each with 400 workers, no serial row; the program checks the grid. */
+    run_program(&r, 20, PROGRAM, "--csv", "--part", "life", "--variant", "thread_per_cell",
+                "--rows", "20", "--cols", "20", "--generations", "1", "--io-ms", "0.5",
+                "--rounds", "2", NULL);
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    cr_assert_eq(count_lines(r.out), 3, "%s", r.out);
+    cr_assert_null(strstr(r.out, "\nserial,"), "%s", r.out);
+    cr_assert_eq(csv_number(r.out, "variant", "thread_per_cell", "workers"), 400);
+}
