@@ -519,7 +519,10 @@ static void timeline_convoy(struct gil *g, long trace_ms, long echo_us)
     wait_for_hog(&c);
     c.deadline = cl_now() + trace_ms / 1000.0;
     CL_CHECK_RC(pthread_create(&tids[0], NULL, traced_thread, &t[0]));
-    while (!atomic_load(&c.io_finished) && !cl_interrupted())
+    /* As in convoy_threads: a client that cannot win the lock back (old
+     * policy, a huge --ticks) checks its deadline only when it holds the
+     * lock, so at the deadline the hog is stopped to let it out. */
+    while (!atomic_load(&c.io_finished) && cl_now() < c.deadline && !cl_interrupted())
         cl_sleep(0.001);
     gil_trace_stop(g->trace);
     atomic_store(&c.hog_stop, true);
@@ -631,6 +634,8 @@ static void run_convoys(const struct settings *s, const enum gil_policy *policie
 static void run_timelines(const struct settings *s, const enum gil_policy *policies, int np)
 {
     story53_heading(s, "timeline", 0);
+    if (!s->csv && np == 1 && policies[0] == GIL_NONE)
+        printf("  --policy none has no lock: no timeline to draw (try new or old)\n");
     FILE *json = NULL;
     if (s->trace_json) {
         json = fopen(s->trace_json, "w");
