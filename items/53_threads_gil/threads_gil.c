@@ -737,13 +737,14 @@ int main(int argc, char **argv)
         {"rounds", CL_OPT_INT, &s.rounds, "rounds: every variant runs once in each", 1, 100},
         {"interval", CL_OPT_DOUBLE, &s.interval_ms, "switch interval in ms (new)", 0.01, 1000},
         {"ticks", CL_OPT_INT, &s.ticks, "ticks between release-and-retry (old)", 1, 100000000},
-        {"size", CL_OPT_INT, &s.size, "cpu: numbers near this (work grows with it)", 1, 4000000000},
-        {"waits", CL_OPT_INT, &s.waits, "io, overlap: blocking waits per thread", 1, 1000},
-        {"wait-ms", CL_OPT_INT, &s.wait_ms, "io, overlap: milliseconds per wait", 1, 10000},
-        {"trips", CL_OPT_INT, &s.trips, "convoy: round trips to measure", 1, 1000000},
+        {"size", CL_OPT_INT, &s.size, "cpu: numbers near this (1e8: ~0.3 s per number)", 1, 100000000},
+        {"waits", CL_OPT_INT, &s.waits, "io, overlap: blocking waits per thread", 1, 100},
+        {"wait-ms", CL_OPT_INT, &s.wait_ms, "io, overlap: ms per wait (waits x wait-ms <= 200)", 1,
+         200},
+        {"trips", CL_OPT_INT, &s.trips, "convoy: round trips to measure", 1, 100000},
         {"echo-us", CL_OPT_LIST, &s.echo_us, "convoy: echo server's delays per reply, us", 0,
          100000},
-        {"convoy-s", CL_OPT_DOUBLE, &s.convoy_s, "convoy: at most this many s per run", 0.1, 600},
+        {"convoy-s", CL_OPT_DOUBLE, &s.convoy_s, "convoy: at most this many s per run", 0.1, 10},
         {"trace-ms", CL_OPT_INT, &s.trace_ms, "timeline: ms per scene", 5, 1000},
         {0},
     };
@@ -753,6 +754,9 @@ int main(int argc, char **argv)
         .epilogue =
             "  --trace-json FILE      timeline: also write Chrome trace-event JSON\n"
             "                         (open it in https://ui.perfetto.dev or chrome://tracing)\n"
+            "Time: the story takes 1-2 s per round on a quiet 2-core machine. The ranges\n"
+            "  keep each flag's extreme, the others left alone, near a minute; rounds,\n"
+            "  thread counts and policies multiply (--mode and --policy narrow a run).\n"
             "Examples:\n"
             "  53_threads_gil                                   the whole story\n"
             "  53_threads_gil --mode cpu --policy none          no GIL: threads use the cores\n"
@@ -779,6 +783,10 @@ int main(int argc, char **argv)
     if (s.csv && strcmp(s.mode, "all") == 0)
         cl_usage_error("--csv needs one --mode (cpu, io, overlap, convoy or timeline): "
                        "each has its own columns");
+    if (s.waits * s.wait_ms > 200)
+        cl_usage_error("--waits x --wait-ms is %ld ms; at most 200 ms per thread (the story's "
+                       "io and overlap parts then take about 30 s each)",
+                       s.waits * s.wait_ms);
     if (s.trace_json && strcmp(s.mode, "all") != 0 && strcmp(s.mode, "timeline") != 0)
         cl_usage_error("--trace-json goes with --mode timeline");
 
