@@ -631,19 +631,12 @@ static void run_convoys(const struct settings *s, const enum gil_policy *policie
 
 /* Two scenes, each under every policy that has a lock. The convoy scene's
  * echo is the last of --echo-us (100 us by default). */
-static void run_timelines(const struct settings *s, const enum gil_policy *policies, int np)
+static void run_timelines(const struct settings *s, const enum gil_policy *policies, int np,
+                          FILE *json)
 {
     story53_heading(s, "timeline", 0);
     if (!s->csv && np == 1 && policies[0] == GIL_NONE)
         printf("  --policy none has no lock: no timeline to draw (try new or old)\n");
-    FILE *json = NULL;
-    if (s->trace_json) {
-        json = fopen(s->trace_json, "w");
-        if (!json)
-            cl_usage_error("--trace-json: cannot write '%s': %s", s->trace_json,
-                           strerror(errno));
-        gil_trace_json_begin(json);
-    }
     int pid = 1;
     const char *scenes[] = {"cpu", "convoy"};
     for (int k = 0; k < 2; k++)
@@ -671,14 +664,9 @@ static void run_timelines(const struct settings *s, const enum gil_policy *polic
             gil_trace_destroy(&trace);
             gil_destroy(&g);
         }
-    if (json) {
-        gil_trace_json_end(json);
-        if (fclose(json) != 0)
-            cl_fail(__FILE__, __LINE__, "fclose", errno);
-    }
 }
 
-static void run_modes(const struct settings *s)
+static void run_modes(const struct settings *s, FILE *json)
 {
     enum gil_policy policies[3];
     int np = policies_to_run(s->policy, policies);
@@ -692,7 +680,33 @@ static void run_modes(const struct settings *s)
     if ((all || strcmp(s->mode, "convoy") == 0) && !cl_interrupted())
         run_convoys(s, policies, np);
     if ((all || strcmp(s->mode, "timeline") == 0) && !cl_interrupted())
-        run_timelines(s, policies, np);
+        run_timelines(s, policies, np, json);
+}
+
+/* --trace-json FILE is written as FILE.part and renamed once the timeline is
+ * whole, so Ctrl-C never leaves half a trace under FILE's name. It is opened
+ * before anything runs: an unwritable name is refused at once. */
+static FILE *open_trace_json(const char *file, char *part, size_t size)
+{
+    if (snprintf(part, size, "%s.part", file) >= (int)size)
+        cl_usage_error("--trace-json: the name '%s' is too long", file);
+    FILE *json = fopen(part, "w");
+    if (!json)
+        cl_usage_error("--trace-json: cannot write '%s': %s", part, strerror(errno));
+    gil_trace_json_begin(json);
+    return json;
+}
+
+static void finish_trace_json(FILE *json, const char *file, const char *part)
+{
+    if (!cl_interrupted())
+        gil_trace_json_end(json);
+    if (fclose(json) != 0)
+        cl_fail(__FILE__, __LINE__, "fclose", errno);
+    if (cl_interrupted())
+        CL_CHECK_SYS(unlink(part));
+    else
+        CL_CHECK_SYS(rename(part, file));
 }
 
 /* --trace-json FILE takes a file name, which the shared parser has no kind
@@ -792,9 +806,13 @@ int main(int argc, char **argv)
 
     cl_catch_sigint();
 
+    char part[4096];
+    FILE *json = s.trace_json ? open_trace_json(s.trace_json, part, sizeof part) : NULL;
     int fds_at_start = cl_open_fds();
-    run_modes(&s);
+    run_modes(&s, json);
     cl_check_leftovers(fds_at_start, true);
+    if (json)
+        finish_trace_json(json, s.trace_json, part);
     if (cl_interrupted()) {
         fprintf(stderr, "%s: interrupted; every thread joined\n", cl_program_name());
         return 130;
