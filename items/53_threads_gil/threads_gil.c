@@ -51,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void init_gil(struct gil *g, const struct settings *s, enum gil_policy policy)
@@ -684,15 +685,21 @@ static void run_modes(const struct settings *s, FILE *json)
 }
 
 /* --trace-json FILE is written as FILE.part and renamed once the timeline is
- * whole, so Ctrl-C never leaves half a trace under FILE's name. It is opened
- * before anything runs: an unwritable name is refused at once. */
+ * whole, so Ctrl-C never leaves half a trace under FILE's name. A FILE that
+ * is not a regular file (/dev/null, a pipe) is written in place: renaming
+ * over it would replace it. It is opened before anything runs, so an
+ * unwritable name is refused at once. part is "" when written in place. */
 static FILE *open_trace_json(const char *file, char *part, size_t size)
 {
-    if (snprintf(part, size, "%s.part", file) >= (int)size)
+    struct stat st;
+    part[0] = '\0';
+    if ((stat(file, &st) != 0 || S_ISREG(st.st_mode)) &&
+        snprintf(part, size, "%s.part", file) >= (int)size)
         cl_usage_error("--trace-json: the name '%s' is too long", file);
-    FILE *json = fopen(part, "w");
+    const char *name = part[0] ? part : file;
+    FILE *json = fopen(name, "w");
     if (!json)
-        cl_usage_error("--trace-json: cannot write '%s': %s", part, strerror(errno));
+        cl_usage_error("--trace-json: cannot write '%s': %s", name, strerror(errno));
     gil_trace_json_begin(json);
     return json;
 }
@@ -703,9 +710,9 @@ static void finish_trace_json(FILE *json, const char *file, const char *part)
         gil_trace_json_end(json);
     if (fclose(json) != 0)
         cl_fail(__FILE__, __LINE__, "fclose", errno);
-    if (cl_interrupted())
+    if (part[0] && cl_interrupted())
         CL_CHECK_SYS(unlink(part));
-    else
+    else if (part[0])
         CL_CHECK_SYS(rename(part, file));
 }
 
