@@ -356,7 +356,8 @@ static void *client_thread(void *arg)
     char buf[MESSAGE_BYTES];
     memset(buf, 'x', sizeof buf);
     gil_acquire(c->g);
-    while (c->done < c->trips && cl_now() < c->deadline && !cl_interrupted()) {
+    while (c->done < c->trips && cl_now() < c->deadline && !atomic_load(&c->hog_stop) &&
+           !cl_interrupted()) {
         double t0 = cl_now();
         round_trip(c->g, c->client_fd, buf, sizeof buf);
         c->rtt_us[c->done++] = (cl_now() - t0) * 1e6;
@@ -461,12 +462,14 @@ struct scene_thread {
     atomic_bool *stop;
     void *(*body)(void *);
     void *body_arg;
+    atomic_int *started; /* counts the scene's threads that are running */
 };
 
 static void *traced_thread(void *arg)
 {
     struct scene_thread *t = arg;
     gil_trace_record(t->g->trace, GIL_TRACE_NAME, t->label);
+    atomic_fetch_add(t->started, 1);
     return t->body(t->body_arg);
 }
 
@@ -483,13 +486,19 @@ static void *hog_until_stopped(void *arg)
 static void timeline_cpu(struct gil *g, long trace_ms)
 {
     atomic_bool stop = false;
-    struct scene_thread t[2] = {{g, "CPU thread 1", &stop, hog_until_stopped, NULL},
-                                {g, "CPU thread 2", &stop, hog_until_stopped, NULL}};
+    atomic_int started = 0;
+    struct scene_thread t[2] = {{g, "CPU thread 1", &stop, hog_until_stopped, NULL, &started},
+                                {g, "CPU thread 2", &stop, hog_until_stopped, NULL, &started}};
     t[0].body_arg = &t[0];
     t[1].body_arg = &t[1];
     pthread_t tids[2];
     for (int i = 0; i < 2; i++)
         CL_CHECK_RC(pthread_create(&tids[i], NULL, traced_thread, &t[i]));
+    /* The scene begins once both threads run: on a busy machine a new thread
+     * can wait milliseconds for its first turn, which is not the GIL's doing. */
+    while (atomic_load(&started) < 2 && !cl_interrupted())
+        cl_sleep(0.0001);
+    gil_trace_begin(g->trace);
     double end = cl_now() + trace_ms / 1000.0;
     while (cl_now() < end && !cl_interrupted())
         cl_sleep(0.001);
@@ -512,18 +521,23 @@ static void timeline_convoy(struct gil *g, long trace_ms, long echo_us)
     atomic_init(&c.io_finished, false);
     atomic_init(&c.hog_stop, false);
     atomic_init(&c.hog_holding, false);
-    struct scene_thread t[2] = {{g, "I/O thread", &c.hog_stop, client_thread, &c},
-                                {g, "CPU thread", &c.hog_stop, hog_thread, &c}};
+    atomic_int started = 0;
+    struct scene_thread t[2] = {{g, "I/O thread", &c.hog_stop, client_thread, &c, &started},
+                                {g, "CPU thread", &c.hog_stop, hog_thread, &c, &started}};
     pthread_t echo, tids[2];
     CL_CHECK_RC(pthread_create(&echo, NULL, echo_thread, &c));
     CL_CHECK_RC(pthread_create(&tids[1], NULL, traced_thread, &t[1]));
     wait_for_hog(&c);
-    c.deadline = cl_now() + trace_ms / 1000.0;
+    c.deadline = cl_now() + 3600; /* the scene's end stops the client (hog_stop) */
     CL_CHECK_RC(pthread_create(&tids[0], NULL, traced_thread, &t[0]));
-    /* As in convoy_threads: a client that cannot win the lock back (old
-     * policy, a huge --ticks) checks its deadline only when it holds the
-     * lock, so at the deadline the hog is stopped to let it out. */
-    while (!atomic_load(&c.io_finished) && cl_now() < c.deadline && !cl_interrupted())
+    while (atomic_load(&started) < 2 && !cl_interrupted()) /* as in timeline_cpu */
+        cl_sleep(0.0001);
+    gil_trace_begin(g->trace);
+    double end = cl_now() + trace_ms / 1000.0;
+    /* The scene ends at its time even if the client cannot win the lock back
+     * (old policy, a huge --ticks): stopping the hog lets it out, and
+     * hog_stop also tells the client to finish. */
+    while (!atomic_load(&c.io_finished) && cl_now() < end && !cl_interrupted())
         cl_sleep(0.001);
     gil_trace_stop(g->trace);
     atomic_store(&c.hog_stop, true);
