@@ -598,6 +598,8 @@ static void run_speedups(const struct settings *s, const char *mode,
         for (int t = 0; t < s->threads.n; t++)
             story53_speedup_summary(s, mode, policies[p], s->threads.v[t], &res[AT(s, p, t, 0)],
                                    done);
+    if (done > 0)
+        story53_lesson(s, mode);
     free(res);
 }
 
@@ -620,6 +622,8 @@ static void run_overlaps(const struct settings *s, const enum gil_policy *polici
     for (int p = 0; p < np && done > 0; p++)
         for (int t = 0; t < s->threads.n; t++)
             story53_overlap_summary(s, policies[p], s->threads.v[t], &res[AT(s, p, t, 0)], done);
+    if (done > 0)
+        story53_lesson(s, "overlap");
     free(res);
 }
 
@@ -641,6 +645,8 @@ static void run_convoys(const struct settings *s, const enum gil_policy *policie
     for (int p = 0; p < np && done > 0; p++)
         for (int e = 0; e < s->echo_us.n; e++)
             story53_convoy_summary(s, policies[p], s->echo_us.v[e], &res[AT(s, p, e, 0)], done);
+    if (done > 0)
+        story53_lesson(s, "convoy");
     free(res);
 }
 
@@ -679,6 +685,8 @@ static void run_timelines(const struct settings *s, const enum gil_policy *polic
             gil_trace_destroy(&trace);
             gil_destroy(&g);
         }
+    if (!cl_interrupted() && !(np == 1 && policies[0] == GIL_NONE))
+        story53_lesson(s, "timeline");
 }
 
 static void run_modes(const struct settings *s, FILE *json)
