@@ -67,8 +67,6 @@ Test(gil, old_policy_excludes, .timeout = 20)
 struct standoff {
     struct gil *g;
     atomic_bool holding, waiter_done;
-    atomic_long holder_releases; /* voluntary releases: must stay 0 */
-    double waited_s;
 };
 
 /* Holds the lock and only ticks, never letting go of its own accord. */
