@@ -233,7 +233,7 @@ speedup_table() { # per policy and thread count: median, spread, CPU use
 }
 threads_in=$(awk -F, 'NR > 1 { print $3 }' "$RUN/53_cpu.csv" | sort -un | paste -sd, -)
 python_note="No CPython ran on this machine (looked for: $pythons_looked_for), so only the C model was measured."
-[ -n "$pythons" ] && python_note="CPythons looked for: $pythons_looked_for; found and run: $(echo $pythons | sed 's/ /, /g')."
+[ -n "$pythons" ] && python_note="CPythons looked for: $pythons_looked_for; found and run: $(echo "$pythons" | sed 's/ /, /g')."
 convoy_rows() { # per policy, pinning and echo delay: medians and spread over rounds
     for pin in 0 1; do
         for p in new old none; do
