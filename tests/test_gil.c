@@ -3,6 +3,7 @@
  * the machine is shared. */
 #include "53_threads_gil/gil.h"
 #include "53_threads_gil/gil_trace.h"
+#include "clab.h"
 
 #include <criterion/criterion.h>
 #include <sched.h>
@@ -66,8 +67,6 @@ Test(gil, old_policy_excludes, .timeout = 20)
 struct standoff {
     struct gil *g;
     atomic_bool holding, waiter_done;
-    atomic_long holder_releases; /* voluntary releases: must stay 0 */
-    double waited_s;
 };
 
 /* Holds the lock and only ticks, never letting go of its own accord. */
@@ -340,6 +339,44 @@ Test(gil_trace, one_thread_runs_blocks_runs, .timeout = 10)
         if (i > 0)
             cr_assert_float_eq(all.v[i].start, all.v[i - 1].end, 1e-12);
     }
+}
+
+/* gil_trace_begin moves time 0: the thread was running and blocked before
+ * it, ran again across it, then blocked: the timeline opens with that
+ * running stretch cut to start at exactly 0, and shows nothing earlier.
+ * (The sleeps only make each stretch last; no duration is asserted.) */
+Test(gil_trace, begin_cuts_what_came_before, .timeout = 10)
+{
+    struct gil g;
+    struct gil_trace t;
+    gil_init(&g, GIL_NEW, 0, 0);
+    gil_trace_init(&t, 100);
+    gil_set_trace(&g, &t);
+    gil_trace_record(&t, GIL_TRACE_NAME, "late");
+    gil_acquire(&g);
+    cl_sleep(0.001);
+    gil_blocking_begin(&g);
+    cl_sleep(0.001);
+    gil_blocking_end(&g);
+    cl_sleep(0.001);
+    gil_trace_begin(&t);
+    cl_sleep(0.001);
+    gil_blocking_begin(&g);
+    cl_sleep(0.001);
+    gil_blocking_end(&g);
+    gil_release(&g);
+    gil_trace_stop(&t);
+    struct intervals all = {0};
+    gil_trace_intervals(&t, collect, &all);
+    gil_trace_destroy(&t);
+    gil_destroy(&g);
+
+    cr_assert_geq(all.n, 2);
+    cr_assert_eq(all.v[0].state, GIL_STATE_RUNNING);
+    cr_assert_eq(all.v[0].start, 0.0);
+    cr_assert_eq(all.v[1].state, GIL_STATE_SYSCALL);
+    for (int i = 0; i < all.n; i++)
+        cr_assert_geq(all.v[i].start, 0.0, "interval %d", i);
 }
 
 /* Under `new`, a holder that only ticks is asked to drop: it is then seen

@@ -7,10 +7,11 @@
 #            scene,policy,thread,label,state,start_ms,end_ms
 #   out      output path without extension (writes .svg and .png)
 #   caption  the machine, in one line
-#   cpu_ms, convoy_ms   optional: the time window drawn for each scene
+#   new_ms, old_ms   optional: the time window drawn for each policy (the
+#            harness traces the old policy's microsecond stripes for less)
 if (!exists("caption")) caption = ""
-if (!exists("cpu_ms")) cpu_ms = 30
-if (!exists("convoy_ms")) convoy_ms = 30
+if (!exists("new_ms")) new_ms = 30
+if (!exists("old_ms")) old_ms = 30
 
 set datafile separator ","
 state_colour(s) = s eq "running" ? 0x2e8b57 : s eq "waiting" ? 0xe07b39 : 0x4a7fc1
@@ -43,10 +44,9 @@ do for [term = 1:2] {
     set label 1 caption at screen 0.01, 0.015 font ",8" tc rgb "#555555"
     do for [row = 1:2] {
         scene = row == 1 ? "cpu" : "convoy"
-        limit = row == 1 ? cpu_ms : convoy_ms
-        set xrange [0:limit]
         do for [col = 1:2] {
             policy = col == 1 ? "new" : "old"
+            set xrange [0:(col == 1 ? new_ms : old_ms)]
             if (col == 1) { set ytics; eval "set ytics (" . ytics_of(scene) . ")" } else { unset ytics }
             set title (scene eq "cpu" ? "two CPU-bound threads" : "an I/O thread beside a CPU-bound one") . \
                 ", " . policy . " GIL" . (policy eq "new" ? " (3.2+)" : " (2.x)") font ",11"

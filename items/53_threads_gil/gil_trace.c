@@ -16,6 +16,7 @@ void gil_trace_init(struct gil_trace *t, long capacity)
     t->capacity = capacity;
     atomic_init(&t->used, 0);
     t->start = cl_now();
+    t->from = 0;
     t->end = -1; /* not stopped yet */
 }
 
@@ -33,6 +34,11 @@ void gil_trace_record(struct gil_trace *t, enum gil_trace_move move, const char 
     if (slot >= t->capacity)
         return;
     t->events[slot] = (struct gil_trace_event){cl_now() - t->start, pthread_self(), move, label};
+}
+
+void gil_trace_begin(struct gil_trace *t)
+{
+    t->from = cl_now() - t->start;
 }
 
 void gil_trace_stop(struct gil_trace *t)
@@ -76,6 +82,17 @@ static enum gil_trace_state state_after(enum gil_trace_move move, enum gil_trace
     return before;
 }
 
+/* An interval, cut to the timeline (from gil_trace_begin on) and shifted so
+ * that the timeline starts at 0. */
+static void emit(const struct gil_trace *t, gil_trace_interval_fn *fn, void *arg, int index,
+                 const char *label, enum gil_trace_state state, double start, double end)
+{
+    if (start < t->from)
+        start = t->from;
+    if (end > start)
+        fn(arg, index, label, state, start - t->from, end - t->from);
+}
+
 /* One thread's moves, in the order they were recorded. */
 static void thread_intervals(const struct gil_trace *t, long first, int index,
                              gil_trace_interval_fn *fn, void *arg)
@@ -96,8 +113,8 @@ static void thread_intervals(const struct gil_trace *t, long first, int index,
         enum gil_trace_state next = state_after(e->move, state);
         if (next == state)
             continue;
-        if (state != GIL_STATE_GONE && e->t > since)
-            fn(arg, index, label, state, since, e->t);
+        if (state != GIL_STATE_GONE)
+            emit(t, fn, arg, index, label, state, since, e->t);
         state = next;
         since = e->t;
     }
@@ -106,8 +123,8 @@ static void thread_intervals(const struct gil_trace *t, long first, int index,
     double end = t->end >= 0 ? t->end : last;
     if (gil_trace_lost(t) > 0 && t->events[t->capacity - 1].t < end)
         end = t->events[t->capacity - 1].t;
-    if (state != GIL_STATE_GONE && end > since)
-        fn(arg, index, label, state, since, end);
+    if (state != GIL_STATE_GONE)
+        emit(t, fn, arg, index, label, state, since, end);
 }
 
 #define GIL_TRACE_MAX_THREADS 64

@@ -47,6 +47,7 @@ struct gil_trace {
     long capacity;
     atomic_long used;      /* may run past capacity: those moves are lost (counted) */
     double start;          /* cl_now() at gil_trace_init */
+    double from;           /* seconds from start to gil_trace_begin; 0 before */
     double end;            /* seconds from start to gil_trace_stop; -1 before */
 };
 
@@ -54,13 +55,17 @@ struct gil_trace {
 void gil_trace_init(struct gil_trace *t, long capacity);
 void gil_trace_destroy(struct gil_trace *t);
 void gil_trace_record(struct gil_trace *t, enum gil_trace_move move, const char *label);
+/* The timeline starts now (time 0 of the intervals): moves before it only set
+ * each thread's state, so a scene can begin once its threads are running. */
+void gil_trace_begin(struct gil_trace *t);
 void gil_trace_stop(struct gil_trace *t); /* the timeline ends now: later moves are left out */
 long gil_trace_lost(const struct gil_trace *t);
 
 const char *gil_trace_state_name(enum gil_trace_state state);
 
 /* Calls fn once per interval, thread by thread in order of first appearance
- * (index 0, 1, ...): the state, its start and end in seconds. */
+ * (index 0, 1, ...): the state, its start and end in seconds from
+ * gil_trace_begin (or init). */
 typedef void gil_trace_interval_fn(void *arg, int thread, const char *label,
                                    enum gil_trace_state state, double start, double end);
 void gil_trace_intervals(const struct gil_trace *t, gil_trace_interval_fn *fn, void *arg);

@@ -195,3 +195,27 @@ void story53_timeline(const struct settings *s, const char *scene,
            gil_trace_lost(trace) ? " (buffer full: the end is missing)" : "");
 }
 
+
+void story53_lesson(const struct settings *s, const char *mode)
+{
+    static const struct {
+        const char *mode, *lesson;
+    } lessons[] = {
+        {"cpu", "under a GIL (new, old) threads are no faster than serial; with none they\n"
+                "  use the free cores (only if the machine has them: see cpu/wall)"},
+        {"io", "blocking waits need no lock and no core: T threads are about T times faster\n"
+               "  under every policy"},
+        {"overlap", "the waits hide behind the computation (hidden near 1); under the new GIL\n"
+                    "  each wait ends with a wait for the lock, so a little less"},
+        {"convoy", "new GIL, 100 us echo: each round trip waits about one switch interval for\n"
+                   "  the lock (the convoy of CPython issue 7946); the instant echo is a race\n"
+                   "  whose winner can flip between runs"},
+        {"timeline", "new GIL: turns of about one switch interval; old GIL: thousands of drops\n"
+                     "  and retakes; --trace-json shows every move in ui.perfetto.dev"},
+    };
+    if (s->csv)
+        return;
+    for (size_t i = 0; i < sizeof lessons / sizeof lessons[0]; i++)
+        if (strcmp(mode, lessons[i].mode) == 0)
+            printf("  look for: %s\n", lessons[i].lesson);
+}

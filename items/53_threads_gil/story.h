@@ -86,6 +86,10 @@ void story53_overlap_summary(const struct settings *s, enum gil_policy policy, l
 void story53_convoy_summary(const struct settings *s, enum gil_policy policy, long echo_us,
                             const struct convoy_pair *rounds, long n);
 
+/* After a mode's table: what a reader should look for in it (the lesson).
+ * Nothing with --csv. */
+void story53_lesson(const struct settings *s, const char *mode);
+
 /* A timeline scene: its intervals as CSV rows, or a one-line summary. */
 void story53_timeline(const struct settings *s, const char *scene, enum gil_policy policy,
                       const struct gil_trace *trace);

@@ -51,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void init_gil(struct gil *g, const struct settings *s, enum gil_policy policy)
@@ -355,7 +356,8 @@ static void *client_thread(void *arg)
     char buf[MESSAGE_BYTES];
     memset(buf, 'x', sizeof buf);
     gil_acquire(c->g);
-    while (c->done < c->trips && cl_now() < c->deadline && !cl_interrupted()) {
+    while (c->done < c->trips && cl_now() < c->deadline && !atomic_load(&c->hog_stop) &&
+           !cl_interrupted()) {
         double t0 = cl_now();
         round_trip(c->g, c->client_fd, buf, sizeof buf);
         c->rtt_us[c->done++] = (cl_now() - t0) * 1e6;
@@ -460,12 +462,14 @@ struct scene_thread {
     atomic_bool *stop;
     void *(*body)(void *);
     void *body_arg;
+    atomic_int *started; /* counts the scene's threads that are running */
 };
 
 static void *traced_thread(void *arg)
 {
     struct scene_thread *t = arg;
     gil_trace_record(t->g->trace, GIL_TRACE_NAME, t->label);
+    atomic_fetch_add(t->started, 1);
     return t->body(t->body_arg);
 }
 
@@ -482,13 +486,19 @@ static void *hog_until_stopped(void *arg)
 static void timeline_cpu(struct gil *g, long trace_ms)
 {
     atomic_bool stop = false;
-    struct scene_thread t[2] = {{g, "CPU thread 1", &stop, hog_until_stopped, NULL},
-                                {g, "CPU thread 2", &stop, hog_until_stopped, NULL}};
+    atomic_int started = 0;
+    struct scene_thread t[2] = {{g, "CPU thread 1", &stop, hog_until_stopped, NULL, &started},
+                                {g, "CPU thread 2", &stop, hog_until_stopped, NULL, &started}};
     t[0].body_arg = &t[0];
     t[1].body_arg = &t[1];
     pthread_t tids[2];
     for (int i = 0; i < 2; i++)
         CL_CHECK_RC(pthread_create(&tids[i], NULL, traced_thread, &t[i]));
+    /* The scene begins once both threads run: on a busy machine a new thread
+     * can wait milliseconds for its first turn, which is not the GIL's doing. */
+    while (atomic_load(&started) < 2 && !cl_interrupted())
+        cl_sleep(0.0001);
+    gil_trace_begin(g->trace);
     double end = cl_now() + trace_ms / 1000.0;
     while (cl_now() < end && !cl_interrupted())
         cl_sleep(0.001);
@@ -511,15 +521,23 @@ static void timeline_convoy(struct gil *g, long trace_ms, long echo_us)
     atomic_init(&c.io_finished, false);
     atomic_init(&c.hog_stop, false);
     atomic_init(&c.hog_holding, false);
-    struct scene_thread t[2] = {{g, "I/O thread", &c.hog_stop, client_thread, &c},
-                                {g, "CPU thread", &c.hog_stop, hog_thread, &c}};
+    atomic_int started = 0;
+    struct scene_thread t[2] = {{g, "I/O thread", &c.hog_stop, client_thread, &c, &started},
+                                {g, "CPU thread", &c.hog_stop, hog_thread, &c, &started}};
     pthread_t echo, tids[2];
     CL_CHECK_RC(pthread_create(&echo, NULL, echo_thread, &c));
     CL_CHECK_RC(pthread_create(&tids[1], NULL, traced_thread, &t[1]));
     wait_for_hog(&c);
-    c.deadline = cl_now() + trace_ms / 1000.0;
+    c.deadline = cl_now() + 3600; /* the scene's end stops the client (hog_stop) */
     CL_CHECK_RC(pthread_create(&tids[0], NULL, traced_thread, &t[0]));
-    while (!atomic_load(&c.io_finished) && !cl_interrupted())
+    while (atomic_load(&started) < 2 && !cl_interrupted()) /* as in timeline_cpu */
+        cl_sleep(0.0001);
+    gil_trace_begin(g->trace);
+    double end = cl_now() + trace_ms / 1000.0;
+    /* The scene ends at its time even if the client cannot win the lock back
+     * (old policy, a huge --ticks): stopping the hog lets it out, and
+     * hog_stop also tells the client to finish. */
+    while (!atomic_load(&c.io_finished) && cl_now() < end && !cl_interrupted())
         cl_sleep(0.001);
     gil_trace_stop(g->trace);
     atomic_store(&c.hog_stop, true);
@@ -580,6 +598,8 @@ static void run_speedups(const struct settings *s, const char *mode,
         for (int t = 0; t < s->threads.n; t++)
             story53_speedup_summary(s, mode, policies[p], s->threads.v[t], &res[AT(s, p, t, 0)],
                                    done);
+    if (done > 0)
+        story53_lesson(s, mode);
     free(res);
 }
 
@@ -602,6 +622,8 @@ static void run_overlaps(const struct settings *s, const enum gil_policy *polici
     for (int p = 0; p < np && done > 0; p++)
         for (int t = 0; t < s->threads.n; t++)
             story53_overlap_summary(s, policies[p], s->threads.v[t], &res[AT(s, p, t, 0)], done);
+    if (done > 0)
+        story53_lesson(s, "overlap");
     free(res);
 }
 
@@ -623,22 +645,19 @@ static void run_convoys(const struct settings *s, const enum gil_policy *policie
     for (int p = 0; p < np && done > 0; p++)
         for (int e = 0; e < s->echo_us.n; e++)
             story53_convoy_summary(s, policies[p], s->echo_us.v[e], &res[AT(s, p, e, 0)], done);
+    if (done > 0)
+        story53_lesson(s, "convoy");
     free(res);
 }
 
 /* Two scenes, each under every policy that has a lock. The convoy scene's
  * echo is the last of --echo-us (100 us by default). */
-static void run_timelines(const struct settings *s, const enum gil_policy *policies, int np)
+static void run_timelines(const struct settings *s, const enum gil_policy *policies, int np,
+                          FILE *json)
 {
     story53_heading(s, "timeline", 0);
-    FILE *json = NULL;
-    if (s->trace_json) {
-        json = fopen(s->trace_json, "w");
-        if (!json)
-            cl_usage_error("--trace-json: cannot write '%s': %s", s->trace_json,
-                           strerror(errno));
-        gil_trace_json_begin(json);
-    }
+    if (!s->csv && np == 1 && policies[0] == GIL_NONE)
+        printf("  --policy none has no lock: no timeline to draw (try new or old)\n");
     int pid = 1;
     const char *scenes[] = {"cpu", "convoy"};
     for (int k = 0; k < 2; k++)
@@ -666,14 +685,11 @@ static void run_timelines(const struct settings *s, const enum gil_policy *polic
             gil_trace_destroy(&trace);
             gil_destroy(&g);
         }
-    if (json) {
-        gil_trace_json_end(json);
-        if (fclose(json) != 0)
-            cl_fail(__FILE__, __LINE__, "fclose", errno);
-    }
+    if (!cl_interrupted() && !(np == 1 && policies[0] == GIL_NONE))
+        story53_lesson(s, "timeline");
 }
 
-static void run_modes(const struct settings *s)
+static void run_modes(const struct settings *s, FILE *json)
 {
     enum gil_policy policies[3];
     int np = policies_to_run(s->policy, policies);
@@ -687,7 +703,39 @@ static void run_modes(const struct settings *s)
     if ((all || strcmp(s->mode, "convoy") == 0) && !cl_interrupted())
         run_convoys(s, policies, np);
     if ((all || strcmp(s->mode, "timeline") == 0) && !cl_interrupted())
-        run_timelines(s, policies, np);
+        run_timelines(s, policies, np, json);
+}
+
+/* --trace-json FILE is written as FILE.part and renamed once the timeline is
+ * whole, so Ctrl-C never leaves half a trace under FILE's name. A FILE that
+ * is not a regular file (/dev/null, a pipe) is written in place: renaming
+ * over it would replace it. It is opened before anything runs, so an
+ * unwritable name is refused at once. part is "" when written in place. */
+static FILE *open_trace_json(const char *file, char *part, size_t size)
+{
+    struct stat st;
+    part[0] = '\0';
+    if ((stat(file, &st) != 0 || S_ISREG(st.st_mode)) &&
+        snprintf(part, size, "%s.part", file) >= (int)size)
+        cl_usage_error("--trace-json: the name '%s' is too long", file);
+    const char *name = part[0] ? part : file;
+    FILE *json = fopen(name, "w");
+    if (!json)
+        cl_usage_error("--trace-json: cannot write '%s': %s", name, strerror(errno));
+    gil_trace_json_begin(json);
+    return json;
+}
+
+static void finish_trace_json(FILE *json, const char *file, const char *part)
+{
+    if (!cl_interrupted())
+        gil_trace_json_end(json);
+    if (fclose(json) != 0)
+        cl_fail(__FILE__, __LINE__, "fclose", errno);
+    if (part[0] && cl_interrupted())
+        CL_CHECK_SYS(unlink(part));
+    else if (part[0])
+        CL_CHECK_SYS(rename(part, file));
 }
 
 /* --trace-json FILE takes a file name, which the shared parser has no kind
@@ -732,13 +780,14 @@ int main(int argc, char **argv)
         {"rounds", CL_OPT_INT, &s.rounds, "rounds: every variant runs once in each", 1, 100},
         {"interval", CL_OPT_DOUBLE, &s.interval_ms, "switch interval in ms (new)", 0.01, 1000},
         {"ticks", CL_OPT_INT, &s.ticks, "ticks between release-and-retry (old)", 1, 100000000},
-        {"size", CL_OPT_INT, &s.size, "cpu: numbers near this (work grows with it)", 1, 4000000000},
-        {"waits", CL_OPT_INT, &s.waits, "io, overlap: blocking waits per thread", 1, 1000},
-        {"wait-ms", CL_OPT_INT, &s.wait_ms, "io, overlap: milliseconds per wait", 1, 10000},
-        {"trips", CL_OPT_INT, &s.trips, "convoy: round trips to measure", 1, 1000000},
+        {"size", CL_OPT_INT, &s.size, "cpu: numbers near this (1e8: ~0.3 s per number)", 1, 100000000},
+        {"waits", CL_OPT_INT, &s.waits, "io, overlap: blocking waits per thread", 1, 100},
+        {"wait-ms", CL_OPT_INT, &s.wait_ms, "io, overlap: ms per wait (waits x wait-ms <= 200)", 1,
+         200},
+        {"trips", CL_OPT_INT, &s.trips, "convoy: round trips to measure", 1, 100000},
         {"echo-us", CL_OPT_LIST, &s.echo_us, "convoy: echo server's delays per reply, us", 0,
          100000},
-        {"convoy-s", CL_OPT_DOUBLE, &s.convoy_s, "convoy: at most this many s per run", 0.1, 600},
+        {"convoy-s", CL_OPT_DOUBLE, &s.convoy_s, "convoy: at most this many s per run", 0.1, 10},
         {"trace-ms", CL_OPT_INT, &s.trace_ms, "timeline: ms per scene", 5, 1000},
         {0},
     };
@@ -748,6 +797,9 @@ int main(int argc, char **argv)
         .epilogue =
             "  --trace-json FILE      timeline: also write Chrome trace-event JSON\n"
             "                         (open it in https://ui.perfetto.dev or chrome://tracing)\n"
+            "Time: the story takes 1-2 s per round on a quiet 2-core machine. The ranges\n"
+            "  keep each flag's extreme, the others left alone, near a minute; rounds,\n"
+            "  thread counts and policies multiply (--mode and --policy narrow a run).\n"
             "Examples:\n"
             "  53_threads_gil                                   the whole story\n"
             "  53_threads_gil --mode cpu --policy none          no GIL: threads use the cores\n"
@@ -774,14 +826,22 @@ int main(int argc, char **argv)
     if (s.csv && strcmp(s.mode, "all") == 0)
         cl_usage_error("--csv needs one --mode (cpu, io, overlap, convoy or timeline): "
                        "each has its own columns");
+    if (s.waits * s.wait_ms > 200)
+        cl_usage_error("--waits x --wait-ms is %ld ms; at most 200 ms per thread (the story's "
+                       "io and overlap parts then take about 30 s each)",
+                       s.waits * s.wait_ms);
     if (s.trace_json && strcmp(s.mode, "all") != 0 && strcmp(s.mode, "timeline") != 0)
         cl_usage_error("--trace-json goes with --mode timeline");
 
     cl_catch_sigint();
 
+    char part[4096];
+    FILE *json = s.trace_json ? open_trace_json(s.trace_json, part, sizeof part) : NULL;
     int fds_at_start = cl_open_fds();
-    run_modes(&s);
+    run_modes(&s, json);
     cl_check_leftovers(fds_at_start, true);
+    if (json)
+        finish_trace_json(json, s.trace_json, part);
     if (cl_interrupted()) {
         fprintf(stderr, "%s: interrupted; every thread joined\n", cl_program_name());
         return 130;
