@@ -55,6 +55,13 @@
 
 #define WAIT_SLICE_S 0.1 /* the longest the main thread waits before looking at Ctrl-C */
 #define SIMULATION_ERROR_EXIT 3
+/* Bounds on one invocation, so that no value inside the flags' ranges runs
+ * for more than about a minute (see --help): a grid of at most 500 x 500
+ * cells, at most ten million cell updates (rounds x generations x cells,
+ * summed over every run), at most 60 s of I/O waiting at the ideal speed. */
+#define MAX_CELLS 250000L
+#define MAX_CELL_UPDATES 1e7
+#define MAX_WAIT_S 60.0
 
 /* ---- The concept: workers between queues -------------------------------- */
 
@@ -299,9 +306,9 @@ struct settings {
 
 static struct life_grid *starting_grid(int rows, int cols)
 {
-    if ((long)rows * cols > LIFE_MAX_CELLS)
-        cl_usage_error("a %d x %d grid has %ld cells, more than the %ld this program can hold",
-                       rows, cols, (long)rows * cols, (long)LIFE_MAX_CELLS);
+    if ((long)rows * cols > MAX_CELLS)
+        cl_usage_error("a %d x %d grid has %ld cells, more than the %ld this program allows",
+                       rows, cols, (long)rows * cols, MAX_CELLS);
     struct life_grid *g = rows == 5 && cols == 9 ? life_book_grid() : life_new(rows, cols);
     if (g == NULL)
         cl_usage_error("not enough memory for a %d x %d grid", rows, cols);
@@ -389,6 +396,35 @@ struct sample {
     bool count_in_workers;
     double gen_s[100]; /* one per round */
 };
+
+/* Refuses a run that would take more than about a minute: the cell updates
+ * it would make, and the I/O it would wait for even at the ideal speed. A
+ * generation waits at least ceil(cells / workers) latencies; the io_count
+ * variant's two stages overlap, but its last cell still waits in both. */
+static void check_run_size(const struct settings *s, struct life_grid **starts, int nsizes)
+{
+    bool both = strcmp(s->variant, "both") == 0;
+    bool plain = both || strcmp(s->variant, "queue_workers") == 0;
+    bool io_count = both || strcmp(s->variant, "io_count") == 0;
+    double gens = (double)s->rounds * s->generations, latency = s->io_ms / 1000.0;
+    double updates = 0, wait_s = 0;
+    for (int i = 0; i < nsizes; i++)
+        for (int w = 0; w < s->workers.n; w++) {
+            long cells = (long)starts[i]->rows * starts[i]->cols, workers = s->workers.v[w];
+            long waits = (cells + workers - 1) / workers; /* per cell, one after another */
+            updates += gens * cells * (plain + io_count);
+            wait_s += gens * latency * ((plain ? waits : 0) + (io_count ? waits + 1 : 0));
+        }
+    if (updates > MAX_CELL_UPDATES)
+        cl_usage_error("%.3g cell updates (rounds x generations x cells, over every run) is more "
+                       "than the %.0e allowed: fewer rounds, generations or cells",
+                       updates, MAX_CELL_UPDATES);
+    if (wait_s > MAX_WAIT_S)
+        cl_usage_error("this run would wait at least %.0f s for its I/O (more than the %.0f s "
+                       "allowed): fewer rounds, generations or cells, a shorter --io-ms or more "
+                       "--workers",
+                       wait_s, MAX_WAIT_S);
+}
 
 /* Every round runs every (size, variant, workers) once, interleaved. */
 static int run_rounds(const struct settings *s, struct life_grid **starts, int nsizes,
@@ -485,6 +521,9 @@ int main(int argc, char **argv)
             "CSV columns: " CSV_COLUMNS "\n"
             "  gen_s: wall seconds per generation; workers: threads per stage (the io_count\n"
             "  variant has two stages); threads_peak: the process's threads while running.\n"
+            "Limits: a grid of at most 250,000 cells (500 x 500); at most 1e7 cell updates\n"
+            "  (rounds x generations x cells, over every run) and at most 60 s of I/O waiting\n"
+            "  (cells / workers x io-ms, over every run) in one invocation.\n"
             "Exit status 3: a worker's error was raised again (--fail-cell).\n",
         .opts = opts,
     };
@@ -507,6 +546,7 @@ int main(int argc, char **argv)
                            s.fail_cell.v[1], rows, cols);
         starts[i] = starting_grid(rows, cols);
     }
+    check_run_size(&s, starts, nsizes);
     struct sample *samples = calloc((size_t)nsizes * 2 * s.workers.n, sizeof *samples);
     if (samples == NULL)
         cl_fail(__FILE__, __LINE__, "calloc", errno);
