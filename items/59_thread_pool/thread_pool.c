@@ -56,6 +56,16 @@
 #define WAIT_SLICE_S 0.1 /* the longest the main thread waits before looking at Ctrl-C */
 #define SIMULATION_ERROR_EXIT 3
 #define BOOK_WORKERS 10
+#define OVERHEAD_WORKERS 2 /* --bench overhead, unless --workers names one count */
+/* Bounds on one invocation, so that no value inside the flags' ranges runs
+ * for more than about a minute (see --help): a grid of at most 500 x 500
+ * cells, at most ten million cell updates (rounds x generations x cells,
+ * summed over every run), at most 60 s of I/O waiting at the ideal speed,
+ * and at most ten million empty tasks per pool (rounds x --tasks). */
+#define MAX_CELLS 250000L
+#define MAX_CELL_UPDATES 1e7
+#define MAX_WAIT_S 60.0
+#define MAX_OVERHEAD_TASKS 1e7
 
 /* ---- The concept: one generation on a pool --------------------------------- */
 
@@ -358,9 +368,9 @@ struct settings {
 
 static struct life_grid *starting_grid(int rows, int cols)
 {
-    if ((long)rows * cols > LIFE_MAX_CELLS)
-        cl_usage_error("a %d x %d grid has %ld cells, more than the %ld this program can hold",
-                       rows, cols, (long)rows * cols, (long)LIFE_MAX_CELLS);
+    if ((long)rows * cols > MAX_CELLS)
+        cl_usage_error("a %d x %d grid has %ld cells, more than the %ld this program allows",
+                       rows, cols, (long)rows * cols, MAX_CELLS);
     struct life_grid *g = rows == 5 && cols == 9 ? life_book_grid() : life_new(rows, cols);
     if (g == NULL)
         cl_usage_error("not enough memory for a %d x %d grid", rows, cols);
@@ -413,6 +423,30 @@ struct sample {
     int size, workers;
     double gen_s[100];
 };
+
+/* Refuses a run that would take more than about a minute: the cell updates
+ * it would make, and the I/O it would wait for even at the ideal speed of
+ * ceil(cells / max_workers) latencies per generation. */
+static void check_run_size(const struct settings *s, struct life_grid **starts, int nsizes)
+{
+    double gens = (double)s->rounds * s->generations, latency = s->io_ms / 1000.0;
+    double updates = 0, wait_s = 0;
+    for (int i = 0; i < nsizes; i++)
+        for (int w = 0; w < s->workers.n; w++) {
+            long cells = (long)starts[i]->rows * starts[i]->cols, workers = s->workers.v[w];
+            updates += gens * cells;
+            wait_s += gens * latency * (double)((cells + workers - 1) / workers);
+        }
+    if (updates > MAX_CELL_UPDATES)
+        cl_usage_error("%.3g cell updates (rounds x generations x cells, over every run) is more "
+                       "than the %.0e allowed: fewer rounds, generations or cells",
+                       updates, MAX_CELL_UPDATES);
+    if (wait_s > MAX_WAIT_S)
+        cl_usage_error("this run would wait at least %.0f s for its I/O (more than the %.0f s "
+                       "allowed): fewer rounds, generations or cells, a shorter --io-ms or more "
+                       "--workers",
+                       wait_s, MAX_WAIT_S);
+}
 
 static int run_rounds(const struct settings *s, struct life_grid **starts, int nsizes,
                       struct sample *samples, struct run *failure)
@@ -473,6 +507,29 @@ static void print_table(const struct settings *s, struct life_grid **starts,
            "about cells / max_workers latencies, and no more workers than cells help.\n");
 }
 
+static bool same_list(const struct cl_list *a, const struct cl_list *b)
+{
+    return a->n == b->n && memcmp(a->v, b->v, (size_t)a->n * sizeof a->v[0]) == 0;
+}
+
+/* --bench overhead times empty tasks: a flag of the Game of Life given with
+ * it would be silently ignored, so it is refused. Returns the pool's size. */
+static int check_overhead_flags(const struct settings *s, const struct settings *d)
+{
+    if (!same_list(&s->rows, &d->rows) || !same_list(&s->cols, &d->cols) ||
+        s->fail_cell.n != 0 || s->generations != d->generations || s->io_ms != d->io_ms)
+        cl_usage_error("--bench overhead runs empty tasks: --rows, --cols, --generations, "
+                       "--io-ms and --fail-cell belong to --bench life");
+    if (s->rounds * s->tasks > MAX_OVERHEAD_TASKS)
+        cl_usage_error("--rounds %ld x --tasks %ld is more than the %.0e empty tasks allowed",
+                       s->rounds, s->tasks, MAX_OVERHEAD_TASKS);
+    if (same_list(&s->workers, &d->workers))
+        return OVERHEAD_WORKERS;
+    if (s->workers.n != 1)
+        cl_usage_error("--bench overhead takes one --workers count, not %d", s->workers.n);
+    return (int)s->workers.v[0];
+}
+
 int main(int argc, char **argv)
 {
     struct settings s = {.rows = {2, {5, 10}}, .cols = {2, {9, 10}},
@@ -491,7 +548,7 @@ int main(int argc, char **argv)
         {"bench", CL_OPT_CHOICE, &s.bench,
          "life (the Game of Life) or overhead (empty tasks: executor vs GThreadPool)", 0, 0,
          "life|overhead"},
-        {"tasks", CL_OPT_INT, &s.tasks, "--bench overhead: empty tasks per batch", 1, 10000000},
+        {"tasks", CL_OPT_INT, &s.tasks, "--bench overhead: empty tasks per batch", 1, 1000000},
         {0},
     };
     struct cl_program prog = {
@@ -508,9 +565,14 @@ int main(int argc, char **argv)
             "  gen_s: wall seconds per generation; workers: max_workers; threads_peak: the\n"
             "  process's threads while running.\n"
             "--bench overhead --csv columns: " OVERHEAD_COLUMNS "\n"
+            "Limits: a grid of at most 250,000 cells (500 x 500); at most 1e7 cell updates\n"
+            "  (rounds x generations x cells, over every run) and at most 60 s of I/O waiting\n"
+            "  (ceil(cells / workers) x io-ms, over every run) in one invocation;\n"
+            "  --bench overhead: rounds x --tasks at most 1e7 (one --workers value, default 2).\n"
             "Exit status 3: a task's error was raised again (--fail-cell).\n",
         .opts = opts,
     };
+    const struct settings defaults = s;
     cl_parse(&prog, argc, argv);
     s.csv = prog.csv;
     s.pin = prog.pin;
@@ -522,9 +584,12 @@ int main(int argc, char **argv)
         cl_usage_error("--fail-cell takes two numbers, Y,X");
 
     if (strcmp(s.bench, "overhead") == 0) {
-        bench_overhead((int)s.workers.v[0], (int)s.tasks, s.rounds, s.csv, s.pin);
+        int workers = check_overhead_flags(&s, &defaults);
+        bench_overhead(workers, (int)s.tasks, s.rounds, s.csv, s.pin);
         return cl_interrupted() ? 130 : 0;
     }
+    if (s.tasks != defaults.tasks)
+        cl_usage_error("--tasks belongs to --bench overhead");
     int nsizes = s.rows.n > s.cols.n ? s.rows.n : s.cols.n;
     struct life_grid *starts[CL_LIST_MAX];
     for (int i = 0; i < nsizes; i++) {
@@ -535,6 +600,7 @@ int main(int argc, char **argv)
                            s.fail_cell.v[1], rows, cols);
         starts[i] = starting_grid(rows, cols);
     }
+    check_run_size(&s, starts, nsizes);
     struct sample *samples = calloc((size_t)nsizes * s.workers.n, sizeof *samples);
     if (samples == NULL)
         cl_fail(__FILE__, __LINE__, "calloc", errno);
@@ -547,7 +613,7 @@ int main(int argc, char **argv)
     int n = cl_interrupted() ? 0 : run_rounds(&s, starts, nsizes, samples, &failure);
     if (!s.csv && !cl_interrupted() && failure.error == 0) {
         print_table(&s, starts, samples, n);
-        bench_overhead(2, 20000, 3, false, s.pin);
+        bench_overhead(OVERHEAD_WORKERS, 20000, 3, false, s.pin);
     }
     free(samples);
     for (int i = 0; i < nsizes; i++)
