@@ -108,23 +108,36 @@ gen_one=$(median "$RUN/59_workers.csv" gen_s workers=1)
 error_v=$(verdict "$(check error_comes_back) == 1 && $(check same_grid) == 1")
 
 # ---- Claim: the executor costs no more per task than GThreadPool.
-# Ratios within each round; the control: GThreadPool's own rounds agree within 3x.
+# Ratios within each round (both pools run back to back in every round, so a
+# neighbour that slows the whole round cancels out). What a busy neighbour
+# CAN do is hit one pool and not the other in some rounds, which moves that
+# round's ratio across the 1.1x line. So a row is decided only when its rounds
+# agree on which side of the line it lies: at least three quarters of them
+# (all 3 in a QUICK run, 4 of 5 in a full one). The control: every row is
+# decided, or some row is decided against the claim (then no neighbour could
+# have rescued it). Anything else is inconclusive.
+limit=1.1
 awk -F, 'NR > 1 { c[$1, $2, $7, $5] = $6; k[$2 "," $7 "," $5] = 1 }
     END { print "mode,pinned,round,ratio,glib_us"
           for (x in k) { split(x, p, ","); printf "%s,%s,%s,%.4f,%.4f\n", p[1], p[2], p[3],
               c["executor", p[1], p[2], p[3]] / c["gthreadpool", p[1], p[2], p[3]], c["gthreadpool", p[1], p[2], p[3]] } }' \
     "$RUN/59_overhead.csv" >"$RUN/59_overhead_ratios.csv"
 ratio_of() { median "$RUN/59_overhead_ratios.csv" ratio mode="$1" pinned="$2"; }
-glib_spread() { stat "$RUN/59_overhead_ratios.csv" glib_us mode="$1" pinned="$2" | awk '{ printf "%.3g", $3 / $2 }'; }
 rb0=$(ratio_of batch 0) ro0=$(ratio_of one 0) rb1=$(ratio_of batch 1) ro1=$(ratio_of one 1)
-# The control: pinned to one CPU, where the placement cannot change, only a
-# neighbour can move GThreadPool's own cost from round to round. (Unpinned,
-# a batch's cost is bimodal by nature: it depends on whether the workers
-# keep up with the submitter or go to sleep, so it is no control.)
-worst_spread=$(printf '%s\n' "$(glib_spread batch 1)" "$(glib_spread one 1)" | sort -g | tail -n 1)
+# One line per row: mode, pinned, rounds, rounds at or below the line, and
+# decided: 1 (rounds agree, for), -1 (rounds agree, against), 0 (they disagree).
+awk -F, -v lim="$limit" 'NR > 1 { n[$1 "," $2]++; if ($4 <= lim) below[$1 "," $2]++ }
+    END { for (r in n) { need = int((3 * n[r] + 3) / 4); b = below[r] + 0
+              printf "%s,%d,%d,%d\n", r, n[r], b, (b >= need ? 1 : (n[r] - b >= need ? -1 : 0)) } }' \
+    "$RUN/59_overhead_ratios.csv" | sort >"$RUN/59_overhead_rows.csv"
+undecided=$(awk -F, '$5 == 0' "$RUN/59_overhead_rows.csv" | wc -l)
+against=$(awk -F, '$5 == -1' "$RUN/59_overhead_rows.csv" | wc -l)
+split_rows=$(awk -F, '$5 == 0 { printf "%s%s %s (%d of %d rounds at or below %sx)", sep, $1, ($2 == 1 ? "pinned" : "unpinned"), $4, $3, lim; sep = "; " }' \
+    lim="$limit" "$RUN/59_overhead_rows.csv")
 us() { median "$RUN/59_overhead.csv" per_task_us variant="$1" mode="$2" pinned="$3"; }
-overhead_v=$(decide "$rb0 <= 1.1 && $ro0 <= 1.1 && $rb1 <= 1.1 && $ro1 <= 1.1" "$worst_spread <= 2" \
-    "pinned to one CPU, GThreadPool's own cost varied ${worst_spread}x between rounds")
+overhead_v=$(decide "$rb0 <= $limit && $ro0 <= $limit && $rb1 <= $limit && $ro1 <= $limit" \
+    "$undecided == 0 || $against > 0" \
+    "the rounds disagreed on which side of ${limit}x the ratio lies: $split_rows")
 
 py_note="CPython was not available on this machine, so only the C model was run."
 py_speedup=""
@@ -241,11 +254,14 @@ round by round; median over $rounds rounds, in microseconds:
 | one at a time | pinned to CPU 0 | $(us executor one 1) | $(us gthreadpool one 1) | $(calc "$ro1")x |
 
 The goal was no more than GThreadPool's cost per task (within 10%), in every
-row. Control: pinned to one CPU, where only a neighbour can move it,
-GThreadPool's own cost varied at most ${worst_spread}x between rounds (2x
-allowed). Unpinned, a batch's cost is bimodal by nature (the workers either
-keep up with the submitter or fall asleep and are woken), so the unpinned
-rows show a wider spread without the machine being busy. **Verdict: $overhead_v.** A round trip costs two thread wake-ups;
+row. Both pools run back to back in every round, so a neighbour that slows a
+whole round slows both and leaves its ratio alone; what a neighbour can do is
+hit one pool and not the other, pushing that round's ratio across the
+${limit}x line. So a row counts only when at least three quarters of its rounds
+fall on the same side of the line; rows whose rounds disagree make the verdict
+inconclusive, unless another row is already decided against the claim.
+This run: $(awk -F, '{ printf "%s%s %s %d of %d rounds at or below %sx", sep, ($1 == "one" ? "one at a time" : $1), ($2 == 1 ? "pinned" : "unpinned"), $4, $3, lim; sep = ", " }' lim="$limit" "$RUN/59_overhead_rows.csv").
+**Verdict: $overhead_v.** A round trip costs two thread wake-ups;
 where they land (the same CPU or the other one) moves it more than either
 pool's own code does.
 
