@@ -60,30 +60,38 @@ if measuring && { [ "${ATTEMPT:-1}" = 1 ] || [ ! -s "$RUN/59_four_answers.csv" ]
         awk -F, -v h="$header" -v v="$1" 'NR == 1 && $0 != h { print "unexpected columns: " $0 > "/dev/stderr"; exit 1 }
             NR > 1 && $1 == v' >>"$RUN/59_four_answers.csv"
     }
-    tpc_only=""
-    if [ -x "$BIN/57_thread_per_cell" ] && "$BIN/57_thread_per_cell" --help | grep -q -- '--variant'; then
-        tpc_only="--variant thread_per_cell"
+    # Item 57 times serial beside its threads in every round, unless its
+    # --help offers --variant with thread_per_cell (then it can run alone).
+    # Without that, or if such a run gives no rows, it runs only where serial
+    # does. The report reads where each line stops from the data.
+    tpc_alone=0
+    if [ -x "$BIN/57_thread_per_cell" ] &&
+        "$BIN/57_thread_per_cell" --help | grep -- '--variant' | grep -q thread_per_cell; then
+        tpc_alone=1
     fi
-    echo "${tpc_only:-serial_too}" >"$RUN/59_four_answers.note"
+    echo "$([ $tpc_alone = 1 ] && echo alone || echo serial_too)" >"$RUN/59_four_answers.note"
+    : >"$RUN/59_four_answers.log"
     for size in $four_sizes; do
         r=${size%x*} c=${size#*x}
         if [ $((r * c)) -le "$serial_upto" ]; then
             "$BIN/56_game_of_life" --csv --rows "$r" --cols "$c" --generations 1 --io-ms "$io_ms" \
-                --rounds 3 | keep serial
+                --rounds 3 2>>"$RUN/59_four_answers.log" | keep serial
         fi
-        # 57 times serial beside its threads in every round, unless it can be
-        # told not to (--variant): without that, it runs only where serial does.
-        if [ -n "$tpc_only" ]; then
-            "$BIN/57_thread_per_cell" --csv --part life $tpc_only --rows "$r" --cols "$c" \
-                --generations 1 --io-ms "$io_ms" --rounds 3 | keep thread_per_cell
-        elif [ -x "$BIN/57_thread_per_cell" ] && [ $((r * c)) -le "$serial_upto" ]; then
+        before=$(wc -l <"$RUN/59_four_answers.csv")
+        if [ $tpc_alone = 1 ]; then
+            "$BIN/57_thread_per_cell" --csv --part life --variant thread_per_cell --rows "$r" \
+                --cols "$c" --generations 1 --io-ms "$io_ms" --rounds 3 \
+                2>>"$RUN/59_four_answers.log" | keep thread_per_cell
+        fi
+        if [ "$(wc -l <"$RUN/59_four_answers.csv")" = "$before" ] &&
+            [ -x "$BIN/57_thread_per_cell" ] && [ $((r * c)) -le "$serial_upto" ]; then
             "$BIN/57_thread_per_cell" --csv --part life --rows "$r" --cols "$c" --generations 1 \
-                --io-ms "$io_ms" --rounds 3 | keep thread_per_cell
+                --io-ms "$io_ms" --rounds 3 2>>"$RUN/59_four_answers.log" | keep thread_per_cell
         fi
         "$BIN/58_queue_workers" --csv --variant queue_workers --workers 5 --rows "$r" --cols "$c" \
-            --generations 1 --io-ms "$io_ms" --rounds 3 | keep queue_workers
+            --generations 1 --io-ms "$io_ms" --rounds 3 2>>"$RUN/59_four_answers.log" | keep queue_workers
         "$prog" --csv --workers 10 --rows "$r" --cols "$c" --generations 1 --io-ms "$io_ms" \
-            --rounds 3 | keep thread_pool
+            --rounds 3 2>>"$RUN/59_four_answers.log" | keep thread_pool
     done
 fi
 check() { csv_value "$RUN/59_checks.csv" value check="$1"; }
@@ -196,6 +204,28 @@ plot_lines "$RUN/59_four_answers_chart.csv" "$RUN/59_four_answers" \
     echo "| 59 | the executor costs no more per task than GLib's GThreadPool | $overhead_v: executor / GThreadPool $(calc "$rb0")x in batches and $(calc "$ro0")x one at a time unpinned, $(calc "$rb1")x and $(calc "$ro1")x pinned |"
 } >"$RUN/59.verdicts"
 
+# Where each line of the four answers ends, and why, read from the data.
+four_stops() {
+    last() { awk -F, -v v="$1" 'NR > 1 && $1 == v && $2 > m { m = $2 } END { print m + 0 }' \
+        "$RUN/59_four_answers_chart.csv"; }
+    largest=$(awk -F, 'NR > 1 && $2 > m { m = $2 } END { print m + 0 }' "$RUN/59_four_answers_chart.csv")
+    ls_=$(last serial) t=$(last thread_per_cell) q=$(last queue_workers) p=$(last thread_pool)
+    echo "Where the lines end: the serial line at $ls_ cells (run up to $serial_upto: at ${io_ms} ms"
+    echo "per cell, 10,000 cells would take 10 s per generation);"
+    if [ "$t" = 0 ]; then
+        echo "item 57 gave no rows, so there is no thread-per-cell line (see [59_four_answers.log](59_four_answers.log));"
+    elif grep -q serial_too "$RUN/59_four_answers.note" 2>/dev/null; then
+        echo "the thread-per-cell line at $t cells too, because item 57's program times serial beside"
+        echo "its threads in every round and has no \`--variant\` to run them alone;"
+    elif [ "$t" -lt "$largest" ]; then
+        echo "the thread-per-cell line at $t cells: item 57's \`--variant thread_per_cell\` runs gave no"
+        echo "rows beyond that (see [59_four_answers.log](59_four_answers.log));"
+    else
+        echo "the thread-per-cell line at $t cells, run alone (\`--variant thread_per_cell\`);"
+    fi
+    echo "the queue workers at $q cells and the pool at $p cells, the largest grid run."
+}
+
 four_table() {
     awk -F, 'NR > 1 { v[$1] = 1; c[$2] = 1; m[$1, $2] = $3 }
         END { n = split("serial thread_per_cell queue_workers thread_pool", order, " ")
@@ -273,9 +303,7 @@ Generation time against cells with ${io_ms} ms of blocking I/O in every cell
 (median of 3 rounds, one generation each): item 56's serial loop, item 57's
 thread per cell, item 58's five queue workers, and this item's pool of ten.
 The dashed line is the ideal: every cell's I/O at once, one latency per
-generation. The serial line stops at $serial_upto cells: at ${io_ms} ms per cell,
-10,000 cells would take 10 s per generation.$(grep -q serial_too "$RUN/59_four_answers.note" 2>/dev/null &&
-    echo " The thread-per-cell line stops there too: item 57's program times serial beside its threads in every round, so it cannot be run alone at the larger sizes.") The data is in the columns all
+generation. $(four_stops) The data is in the columns all
 four programs print ([59_four_answers.csv](59_four_answers.csv)), so item 60
 can add its coroutines to its own copy of this chart.
 
