@@ -261,7 +261,9 @@ static double glib_cost_per_task(GThreadPool *pool, struct glib_batch *b, int ta
     return (cl_now() - t0) / tasks;
 }
 
-/* Both pools made once; then, round after round, each mode on each pool.
+/* Both pools made once; then, round after round, each mode on each pool,
+ * the executor first in even rounds and GThreadPool first in odd ones, so
+ * that going first or second (after the other pool's burst) favours neither.
  * A round trip costs far more than a task in a batch, so it runs a fiftieth
  * as many tasks. */
 static void bench_overhead(int workers, int tasks, long rounds, bool csv, bool pinned)
@@ -290,8 +292,11 @@ static void bench_overhead(int workers, int tasks, long rounds, bool csv, bool p
     for (; done < rounds && !cl_interrupted(); done++)
         for (int m = 0; m < 2; m++) {
             int n = m == 0 ? tasks : (tasks + 49) / 50;
-            cost[m][0][done] = executor_cost_per_task(pool, futures, n, m == 1);
-            cost[m][1][done] = glib_cost_per_task(gpool, &batch, n, m == 1);
+            for (int turn = 0; turn < 2; turn++)
+                if ((turn == 0) == (done % 2 == 0))
+                    cost[m][0][done] = executor_cost_per_task(pool, futures, n, m == 1);
+                else
+                    cost[m][1][done] = glib_cost_per_task(gpool, &batch, n, m == 1);
             if (csv)
                 for (int k = 0; k < 2; k++)
                     cl_csv_row("%s,%s,%d,%d,%ld,%.4f,%d", k == 0 ? "executor" : "gthreadpool",
