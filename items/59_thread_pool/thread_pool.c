@@ -18,7 +18,7 @@
  * cells / max_workers x latency (max_workers caps the I/O parallelism); and
  * the executor costs no more per task than GThreadPool.
  *
- * Run:  build/bin/59_thread_pool                           the whole story, ~4 s
+ * Run:  build/bin/59_thread_pool                           the whole story, ~2 s
  *       build/bin/59_thread_pool --fail-cell 2,3           the task's error, from result
  *       build/bin/59_thread_pool --rows 10 --cols 10 --workers 1,2,5,10,50,100 --io-ms 1
  *       build/bin/59_thread_pool --bench overhead --pin    empty tasks, executor vs GThreadPool
