@@ -12,7 +12,7 @@ prog="$BIN/59_thread_pool"
 io_ms=1
 if [ "$QUICK" = 1 ]; then
     rounds=3 side=8 workers=1,2,10,64 pool_rows=5,10,15 pool_cols=9,10,15 tasks=20000 pyrounds=1
-    four_sizes="5x9 10x10 20x20" serial_upto=100
+    four_sizes="5x9 10x10 20x20" serial_upto=45
 else
     rounds=5 side=12 workers=1,2,5,10,20,50,144 pool_rows=5,10,20,30 pool_cols=9,10,20,30
     tasks=100000 pyrounds=2
@@ -176,19 +176,23 @@ plot_lines "$RUN/59_cells_chart.csv" "$RUN/59_cells" \
     xcol=cells ycol=median lowcol=lo highcol=hi groupcol=variant groups=thread_pool \
     labels="pool_of_10_(median,_min-max_over_rounds)" logx=10 logy=10 \
     ideal="ceil(x / 10) * $lat" idealtitle="ceil(cells / 10) x latency"
-{
-    echo "variant,label,per_task_us,lo,hi"
-    for mode in batch one; do for pin in 0 1; do for v in executor gthreadpool; do
+# One line per cluster: "label" then median, smallest and largest round of
+# the executor, then of GThreadPool (59_bars.gp draws the spread as error bars).
+for mode in batch one; do for pin in 0 1; do
+    label=batch
+    [ $mode = batch ] || label="round trip"
+    [ $pin = 0 ] || label="$label, pinned"
+    printf '"%s"' "$label"
+    for v in executor gthreadpool; do
         set -- $(stat "$RUN/59_overhead.csv" per_task_us variant=$v mode=$mode pinned=$pin)
-        echo "$v,${mode}_$([ $pin = 1 ] && echo pinned || echo unpinned),$1,$2,$3"
-    done; done; done
-} >"$RUN/59_overhead_chart.csv"
-plot_bars "$RUN/59_overhead_chart.csv" "$RUN/59_overhead" \
-    title="Item 59: one empty task, submit + result, 2 workers" ylabel="microseconds per task" \
-    catcol=label cats="batch_unpinned batch_pinned one_unpinned one_pinned" \
-    catlabels="batch batch_pinned round_trip round_trip_pinned" \
-    groupcol=variant groups="executor gthreadpool" labels="executor.h GLib_GThreadPool" \
-    ycol=per_task_us logy=10
+        printf ' %s %s %s' "${1:-?}" "${2:-?}" "${3:-?}"
+    done
+    echo
+done; done >"$RUN/59_overhead.dat"
+gnuplot -e "in='$RUN/59_overhead.dat'; out='$RUN/59_overhead'; caption='$CAPTION'; logy=10;
+    title='Item 59: one empty task, submit + result, 2 workers (median, min-max over rounds)';
+    ylabel='microseconds per task (log scale)'; labels='executor.h GLib_GThreadPool'" \
+    "$HARNESS/plots/59_bars.gp"
 summarize "$RUN/59_four_answers.csv" "$RUN/59_four_answers_chart.csv" variant,cells gen_s
 plot_lines "$RUN/59_four_answers_chart.csv" "$RUN/59_four_answers" \
     title="Items 56-59: four answers to blocking I/O in every cell (${io_ms} ms)" \
