@@ -168,7 +168,8 @@ plot_lines "$RUN/59_workers_chart.csv" "$RUN/59_workers" \
     title="Item 59: $cells_sweep cells, ${io_ms} ms of I/O per cell, one pool reused" \
     xlabel="max workers of the pool" ylabel="time per generation (s)" \
     xcol=workers ycol=median lowcol=lo highcol=hi groupcol=variant groups="$groups" labels="$labels" \
-    logx=10 logy=10 ideal="ceil($cells_sweep / x) * $lat" idealtitle="ceil(cells / max workers) x latency"
+    logx=10 logy=10 ymin=$(calc "$lat / 2") ideal="($cells_sweep / x > 1 ? $cells_sweep / x : 1) * $lat" \
+    idealtitle="cells / max workers x latency, at least one latency"
 summarize "$RUN/59_cells.csv" "$RUN/59_cells_chart.csv" variant,cells gen_s
 plot_lines "$RUN/59_cells_chart.csv" "$RUN/59_cells" \
     title="Item 59: a pool of 10, ${io_ms} ms of I/O per cell" \
