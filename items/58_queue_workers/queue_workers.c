@@ -55,6 +55,7 @@
 
 #define WAIT_SLICE_S 0.1 /* the longest the main thread waits before looking at Ctrl-C */
 #define SIMULATION_ERROR_EXIT 3
+#define MAX_ROUNDS 100 /* --rounds; each sample keeps one time per round */
 /* Bounds on one invocation, so that no value inside the flags' ranges runs
  * for more than about a minute (see --help): a grid of at most 500 x 500
  * cells, at most ten million cell updates (rounds x generations x cells,
@@ -339,17 +340,16 @@ static struct run timed_run(const struct settings *s, const struct life_grid *st
     return r;
 }
 
-/* Frees n grids; false, for the story's early return on Ctrl-C. */
-static bool free_grids(struct life_grid **gens, int n)
+/* Frees the story's n grids. */
+static void free_grids(struct life_grid **gens, int n)
 {
     for (int i = 0; i < n; i++)
         life_free(gens[i]);
-    return false;
 }
 
 /* The book's grid, generation by generation, by both versions; then the
  * error demo: one cell's I/O fails and the error comes back. */
-static bool print_book_story(void)
+static void print_book_story(void)
 {
     enum { GENS = 4 };
     struct life_grid *gens[GENS + 1];
@@ -361,8 +361,10 @@ static bool print_book_story(void)
     for (; made <= GENS; made++) {
         struct run r = simulate_with_queues(gens[made - 1], 1, false, 5, &io);
         gens[made] = r.final;
-        if (r.error != 0) /* only Ctrl-C stops a run with no failing cell */
-            return free_grids(gens, made + 1);
+        if (r.error != 0) { /* only Ctrl-C stops a run with no failing cell */
+            free_grids(gens, made + 1);
+            return;
+        }
         check_against_serial(gens[made - 1], &r, false, 5);
     }
     printf("the book's grid, 5 x 9, %d generations by 5 queue workers ('*' alive, '-' empty):\n",
@@ -372,29 +374,32 @@ static bool print_book_story(void)
     if (two.error == 0)
         check_against_serial(gens[0], &two, true, 5);
     life_free(two.final);
-    if (two.error != 0)
-        return free_grids(gens, GENS + 1);
+    if (two.error != 0) { /* Ctrl-C */
+        free_grids(gens, GENS + 1);
+        return;
+    }
     printf("same grid as the serial simulation: yes (%s, %s)\n", variant_name(false),
            variant_name(true));
 
     io = (struct life_io){0.0005, 2, 3};
     struct run bad = simulate_with_queues(gens[0], GENS, false, 5, &io);
     life_free(bad.final);
-    if (bad.error == EINTR)
-        return free_grids(gens, GENS + 1);
+    if (bad.error == EINTR) { /* Ctrl-C */
+        free_grids(gens, GENS + 1);
+        return;
+    }
     if (bad.error != EIO || bad.err_y != 2 || bad.err_x != 3)
         cl_die("the failing cell (2, 3) came back as %d at (%d, %d)", bad.error, bad.err_y,
                bad.err_x);
     printf("a worker's I/O fails for cell (2, 3); the main thread raises it again:\n  ");
     print_simulation_error(stdout, &bad);
     free_grids(gens, GENS + 1);
-    return true;
 }
 
 struct sample {
     int size, workers;
     bool count_in_workers;
-    double gen_s[100]; /* one per round */
+    double gen_s[MAX_ROUNDS]; /* one per round */
 };
 
 /* Refuses a run that would take more than about a minute: the cell updates
@@ -501,7 +506,8 @@ int main(int argc, char **argv)
         {"workers", CL_OPT_LIST, &s.workers, "worker threads per stage, one run each", 1, 1000},
         {"generations", CL_OPT_INT, &s.generations, "generations per timed run", 1, 1000},
         {"io-ms", CL_OPT_DOUBLE, &s.io_ms, "how long each cell's I/O blocks, ms", 0, 1000},
-        {"rounds", CL_OPT_INT, &s.rounds, "rounds of every run, interleaved", 1, 100},
+        {"rounds", CL_OPT_INT, &s.rounds, "rounds of every run, interleaved", 1,
+         MAX_ROUNDS},
         {"variant", CL_OPT_CHOICE, &s.variant,
          "queue_workers (2 queues), io_count (3 queues, counting does I/O too) or both", 0, 0,
          "queue_workers|io_count|both"},

@@ -55,6 +55,7 @@
 
 #define WAIT_SLICE_S 0.1 /* the longest the main thread waits before looking at Ctrl-C */
 #define SIMULATION_ERROR_EXIT 3
+#define MAX_ROUNDS 100 /* --rounds; each sample keeps one time per round */
 #define BOOK_WORKERS 10
 #define OVERHEAD_WORKERS 2 /* --bench overhead, unless --workers names one count */
 /* Bounds on one invocation, so that no value inside the flags' ranges runs
@@ -309,7 +310,7 @@ static void bench_overhead(int workers, int tasks, long rounds, bool csv, bool p
         printf("  %-28s %-22s %-22s %s\n", "mode", "executor (executor.h)", "GLib GThreadPool",
                "executor / GThreadPool");
         for (int m = 0; m < 2; m++) {
-            double ratio[100];
+            double ratio[MAX_ROUNDS];
             for (long r = 0; r < done; r++)
                 ratio[r] = cost[m][0][r] / cost[m][1][r];
             struct cl_spread a = cl_spread_of(cost[m][0], (size_t)done);
@@ -384,15 +385,14 @@ static struct life_grid *starting_grid(int rows, int cols)
     return g;
 }
 
-static bool free_grids(struct life_grid **gens, int n)
+static void free_grids(struct life_grid **gens, int n)
 {
     for (int i = 0; i < n; i++)
         life_free(gens[i]);
-    return false;
 }
 
 /* The book's grid by a pool of 10, then one failing cell. */
-static bool print_book_story(void)
+static void print_book_story(void)
 {
     enum { GENS = 4 };
     struct life_grid *gens[GENS + 1] = {life_book_grid()};
@@ -402,8 +402,10 @@ static bool print_book_story(void)
     for (int i = 1; i <= GENS; i++) {
         struct run r = simulate_with_pool(gens[i - 1], 1, BOOK_WORKERS, &io);
         gens[i] = r.final;
-        if (r.error != 0)
-            return free_grids(gens, i + 1);
+        if (r.error != 0) { /* only Ctrl-C stops a run with no failing cell */
+            free_grids(gens, i + 1);
+            return;
+        }
         check_against_serial(gens[i - 1], &r, BOOK_WORKERS);
     }
     printf("the book's grid, 5 x 9, %d generations by a pool of %d ('*' alive, '-' empty):\n",
@@ -413,20 +415,21 @@ static bool print_book_story(void)
     io = (struct life_io){0.0005, 2, 3};
     struct run bad = simulate_with_pool(gens[0], GENS, BOOK_WORKERS, &io);
     life_free(bad.final);
-    if (bad.error == EINTR)
-        return free_grids(gens, GENS + 1);
+    if (bad.error == EINTR) { /* Ctrl-C */
+        free_grids(gens, GENS + 1);
+        return;
+    }
     if (bad.error != EIO || bad.err_y != 2 || bad.err_x != 3)
         cl_die("the failing cell (2, 3) came back as %d at (%d, %d)", bad.error, bad.err_y,
                bad.err_x);
     printf("future_result for cell (2, 3) gave the task's error:\n  ");
     print_simulation_error(stdout, &bad);
     free_grids(gens, GENS + 1);
-    return true;
 }
 
 struct sample {
     int size, workers;
-    double gen_s[100];
+    double gen_s[MAX_ROUNDS];
 };
 
 /* Refuses a run that would take more than about a minute: the cell updates
@@ -546,7 +549,8 @@ int main(int argc, char **argv)
         {"workers", CL_OPT_LIST, &s.workers, "max_workers of the pool, one run each", 1, 1000},
         {"generations", CL_OPT_INT, &s.generations, "generations per timed run", 1, 1000},
         {"io-ms", CL_OPT_DOUBLE, &s.io_ms, "how long each cell's game_logic blocks, ms", 0, 1000},
-        {"rounds", CL_OPT_INT, &s.rounds, "rounds of every run, interleaved", 1, 100},
+        {"rounds", CL_OPT_INT, &s.rounds, "rounds of every run, interleaved", 1,
+         MAX_ROUNDS},
         {"fail-cell", CL_OPT_LIST, &s.fail_cell,
          "Y,X: that cell's task fails; its error comes back from future_result (exit 3)", 0,
          100000},
