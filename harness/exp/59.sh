@@ -278,8 +278,8 @@ $(awk -F, 'NR > 1 { printf "| %s cells | 10 | %.4f | %.4f | %.4f | %s |\n", $2, 
 
 **What one task costs** (empty tasks on 2 workers; \`batch\`: submit
 $tasks, then wait for every result; \`one\`: submit one, wait for it, a fiftieth as
-many), the executor beside GLib's GThreadPool in the same run, alternating
-round by round; median over $rounds rounds, in microseconds:
+many), the executor beside GLib's GThreadPool in the same run, back to back in
+every round, taking turns to go first; median over $rounds rounds, in microseconds:
 
 | mode | placement | executor (us) | GThreadPool (us) | executor / GThreadPool |
 |---|---|---:|---:|---:|
