@@ -93,17 +93,18 @@ Test(item58, bad_flags_are_one_line_and_exit_2, .timeout = 30)
 /* Every invocation is bounded to about a minute (see --help). */
 Test(item58, runs_too_long_are_refused_with_the_reason, .timeout = 30)
 {
-    run_program(&r, 10, PROGRAM, "--rows", "501", "--cols", "500", NULL);
-    assert_usage_error("a grid over 250,000 cells");
-    cr_assert_not_null(strstr(r.err, "250000"), "%s", r.err);
+    run_program(&r, 10, PROGRAM, "--rows", "101", "--cols", "100", NULL);
+    assert_usage_error("a grid over 10,000 cells");
+    cr_assert_not_null(strstr(r.err, "10000"), "%s", r.err);
     /* 100 x 100 cells x 1 s, one worker: 10,000 s per generation at best */
     run_program(&r, 10, PROGRAM, "--rows", "100", "--cols", "100", "--io-ms", "1000",
                 "--workers", "1", "--generations", "1", "--rounds", "1", NULL);
     assert_usage_error("hours of I/O waiting");
     cr_assert_not_null(strstr(r.err, "would wait at least"), "%s", r.err);
-    /* 100 x 250,000 x 1 = 2.5e7 cell updates with no I/O at all */
-    run_program(&r, 10, PROGRAM, "--rows", "500", "--cols", "500", "--io-ms", "0",
-                "--workers", "5", "--generations", "1", "--rounds", "100", NULL);
+    /* 100 x 10,000 x 6 = 6e6 cell updates with no I/O at all */
+    run_program(&r, 10, PROGRAM, "--rows", "100", "--cols", "100", "--io-ms", "0",
+                "--workers", "5", "--generations", "6", "--rounds", "100",
+                "--variant", "queue_workers", NULL);
     assert_usage_error("too many cell updates");
     cr_assert_not_null(strstr(r.err, "cell updates"), "%s", r.err);
 }

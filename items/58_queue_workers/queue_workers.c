@@ -57,11 +57,15 @@
 #define SIMULATION_ERROR_EXIT 3
 #define MAX_ROUNDS 100 /* --rounds; each sample keeps one time per round */
 /* Bounds on one invocation, so that no value inside the flags' ranges runs
- * for more than about a minute (see --help): a grid of at most 500 x 500
- * cells, at most ten million cell updates (rounds x generations x cells,
- * summed over every run), at most 60 s of I/O waiting at the ideal speed. */
-#define MAX_CELLS 250000L
-#define MAX_CELL_UPDATES 1e7
+ * for more than about a minute and Ctrl-C stops it within half a second (see
+ * --help). A grid of at most 10,000 cells: the main thread puts a whole
+ * generation in before it looks at Ctrl-C again, and with 1,000 workers per
+ * stage a 250,000-cell generation took 0.6 s and over a second to stop. At
+ * most two million cell updates (with 1,000 workers per stage, four million
+ * took 75 s; rounds x generations x cells, summed over
+ * every run) and at most 60 s of I/O waiting at the ideal speed. */
+#define MAX_CELLS 10000L
+#define MAX_CELL_UPDATES 2e6
 #define MAX_WAIT_S 60.0
 
 /* ---- The concept: workers between queues -------------------------------- */
@@ -527,7 +531,7 @@ int main(int argc, char **argv)
             "CSV columns: " CSV_COLUMNS "\n"
             "  gen_s: wall seconds per generation; workers: threads per stage (the io_count\n"
             "  variant has two stages); threads_peak: the process's threads while running.\n"
-            "Limits: a grid of at most 250,000 cells (500 x 500); at most 1e7 cell updates\n"
+            "Limits: a grid of at most 10,000 cells (100 x 100); at most 2e6 cell updates\n"
             "  (rounds x generations x cells, over every run) and at most 60 s of I/O waiting\n"
             "  (cells / workers x io-ms, over every run) in one invocation.\n"
             "Exit status 3: a worker's error was raised again (--fail-cell).\n",

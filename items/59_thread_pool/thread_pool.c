@@ -62,12 +62,12 @@
  * for more than about a minute (see --help). A grid of at most 10,000 cells:
  * after Ctrl-C, shutdown still runs every task already queued, one per cell,
  * and on this 2-core VM a task costs the pool up to 7 us (1,000 workers), so
- * 20,000 queued tasks once took 0.64 s to stop. At most five million cell
+ * 20,000 queued tasks once took 0.64 s to stop. At most two million cell
  * updates (rounds x generations x cells, summed over every run), at most 60 s
  * of I/O waiting at the ideal speed, and at most ten million empty tasks per
  * pool (rounds x --tasks). */
 #define MAX_CELLS 10000L
-#define MAX_CELL_UPDATES 5e6
+#define MAX_CELL_UPDATES 2e6
 #define MAX_WAIT_S 60.0
 #define MAX_OVERHEAD_TASKS 1e7
 
@@ -577,7 +577,7 @@ int main(int argc, char **argv)
             "  gen_s: wall seconds per generation; workers: max_workers; threads_peak: the\n"
             "  process's threads while running.\n"
             "--bench overhead --csv columns: " OVERHEAD_COLUMNS "\n"
-            "Limits: a grid of at most 10,000 cells (100 x 100); at most 5e6 cell updates\n"
+            "Limits: a grid of at most 10,000 cells (100 x 100); at most 2e6 cell updates\n"
             "  (rounds x generations x cells, over every run) and at most 60 s of I/O waiting\n"
             "  (ceil(cells / workers) x io-ms, over every run) in one invocation;\n"
             "  --bench overhead: rounds x --tasks at most 1e7 (one --workers value, default 2).\n"
