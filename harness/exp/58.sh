@@ -119,7 +119,7 @@ plot_lines "$RUN/58_workers_chart.csv" "$RUN/58_workers" \
     echo "| 58 | the queue workers give the same grid as serial | $same_v: every run checked against item 56's serial grid |"
     echo "| 58 | a generation takes cells / workers x latency (scales with workers) | $scale_v: 5 workers ran ${speedup}x faster than 1 (${speedup_lo}-${speedup_hi}x over $nrounds rounds) on $cells_sweep cells, $(calc "$vs_pred")x the cells / 5 x latency line |"
     echo "| 58 | a worker's error comes back and is raised again | $error_v: \`--fail-cell 3,4\` ends with \"simulation error at (3, 4)\", exit 3 |"
-    echo "| 58 | the move from item 56 needs a large refactoring | $refactor_v: $added lines added and $deleted deleted against item 56's $lines_56 |"
+    echo "| 58 | the move from item 56 needs a large refactoring | $refactor_v: $added lines added and $deleted deleted against item 56's $lines_56 (concept sections alone: $c_a58 added and $c_d58 deleted of item 56's $c_56, where item 59's move gives $c_a59 and $c_d59) |"
 } >"$RUN/58.verdicts"
 
 {
