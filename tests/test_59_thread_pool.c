@@ -45,8 +45,9 @@ Test(item59, csv_rows_in_the_shared_columns, .timeout = 40)
     cr_assert_eq(count_lines(r.out), 1 + 2 * 2 * 2, "%s", r.out);
     cr_assert_eq(csv_number(r.out, "rows", "7", "cells"), 21);
     cr_assert_eq(csv_number(r.out, "rows", "4", "generations"), 3);
-    /* the main thread plus at least one worker */
-    cr_assert_geq(csv_number(r.out, "rows", "4", "threads_peak"), 2);
+    /* the main thread and the pool's threads, nothing more */
+    cr_assert_eq(csv_number(r.out, "workers", "1", "threads_peak"), 2);
+    cr_assert_eq(csv_number(r.out, "workers", "3", "threads_peak"), 4);
 }
 
 Test(item59, a_failing_cell_is_raised_again_by_name, .timeout = 40)
@@ -81,6 +82,30 @@ Test(item59, bad_flags_are_one_line_and_exit_2, .timeout = 30)
     assert_usage_error("failing cell with one number");
     run_program(&r, 10, PROGRAM, "--rows", "1,2,3", "--cols", "4,5", NULL);
     assert_usage_error("rows and cols that do not pair");
+    run_program(&r, 10, PROGRAM, "--workers", "1001", NULL);
+    assert_usage_error("one worker over the range");
+    run_program(&r, 10, PROGRAM, "--workers", "1,,2", NULL);
+    assert_usage_error("an empty item in a list");
+    run_program(&r, 10, PROGRAM, "--csv=1", NULL);
+    assert_usage_error("a value for a flag that takes none");
+}
+
+/* Every invocation is bounded to about a minute (see --help). */
+Test(item59, runs_too_long_are_refused_with_the_reason, .timeout = 30)
+{
+    run_program(&r, 10, PROGRAM, "--rows", "101", "--cols", "100", NULL);
+    assert_usage_error("a grid over 10,000 cells");
+    cr_assert_not_null(strstr(r.err, "10000"), "%s", r.err);
+    /* 100 x 100 cells x 1 s, one worker: 10,000 s per generation at best */
+    run_program(&r, 10, PROGRAM, "--rows", "100", "--cols", "100", "--io-ms", "1000",
+                "--workers", "1", "--generations", "1", "--rounds", "1", NULL);
+    assert_usage_error("hours of I/O waiting");
+    cr_assert_not_null(strstr(r.err, "would wait at least"), "%s", r.err);
+    /* 100 x 10,000 x 6 = 6e6 cell updates with no I/O at all */
+    run_program(&r, 10, PROGRAM, "--rows", "100", "--cols", "100", "--io-ms", "0",
+                "--workers", "5", "--generations", "6", "--rounds", "100", NULL);
+    assert_usage_error("too many cell updates");
+    cr_assert_not_null(strstr(r.err, "cell updates"), "%s", r.err);
 }
 
 Test(item59, overhead_bench_rows_for_both_pools, .timeout = 40)
@@ -95,11 +120,33 @@ Test(item59, overhead_bench_rows_for_both_pools, .timeout = 40)
     cr_assert_gt(csv_number(r.out, "variant", "gthreadpool", "per_task_us"), 0);
 }
 
+/* --bench overhead times empty tasks: a Game of Life flag beside it would be
+ * ignored, so it is refused; so is --tasks without it. */
+Test(item59, flags_of_the_other_bench_are_refused, .timeout = 30)
+{
+    run_program(&r, 10, PROGRAM, "--bench", "overhead", "--fail-cell", "2,3", NULL);
+    assert_usage_error("--fail-cell with the overhead bench");
+    run_program(&r, 10, PROGRAM, "--bench", "overhead", "--io-ms", "5", NULL);
+    assert_usage_error("--io-ms with the overhead bench");
+    run_program(&r, 10, PROGRAM, "--bench", "overhead", "--workers", "1,2", NULL);
+    assert_usage_error("two pool sizes for the overhead bench");
+    run_program(&r, 10, PROGRAM, "--tasks", "5", NULL);
+    assert_usage_error("--tasks with the Game of Life");
+    run_program(&r, 10, PROGRAM, "--bench", "overhead", "--tasks", "1000000", "--rounds", "11",
+                NULL);
+    assert_usage_error("more than 1e7 empty tasks");
+    /* with no --workers, the overhead bench uses 2, as the story does */
+    run_program(&r, 20, PROGRAM, "--bench", "overhead", "--csv", "--tasks", "100", "--rounds",
+                "1", NULL);
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    cr_assert_eq(csv_number(r.out, "variant", "executor", "workers"), 2);
+}
+
 Test(item59, more_workers_than_cells_still_the_same_grid, .timeout = 40)
 {
     run_program(&r, 30, PROGRAM, "--csv", "--rows", "3", "--cols", "3", "--workers", "1,100",
                 "--rounds", "1", "--io-ms", "0", "--generations", "7", NULL);
     cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
     cr_assert_eq(count_lines(r.out), 1 + 2, "%s", r.out);
-    cr_assert_geq(csv_number(r.out, "workers", "100", "threads_peak"), 101);
+    cr_assert_eq(csv_number(r.out, "workers", "100", "threads_peak"), 101);
 }

@@ -201,4 +201,101 @@ Test(executor, bad_worker_counts_are_refused, .timeout = 10)
     cr_assert_eq(errno, EINVAL);
     cr_assert_null(executor_new(-3));
     cr_assert_eq(errno, EINVAL);
+    errno = 0;
+    cr_assert_null(executor_new(4097));
+    cr_assert_eq(errno, EINVAL);
+    struct executor *most = executor_new(4096); /* the largest allowed */
+    cr_assert_not_null(most);
+    cr_assert_eq(executor_threads(most), 4096);
+    executor_shutdown(most);
+}
+
+/* First in, first out: one worker runs the tasks in the order submitted. */
+struct order_log {
+    atomic_int next;
+    int seen[20];
+};
+
+struct order_task {
+    struct order_log *log;
+    int id;
+};
+
+static int log_order(void *arg, void **result)
+{
+    (void)result;
+    struct order_task *t = arg;
+    t->log->seen[atomic_fetch_add(&t->log->next, 1)] = t->id;
+    return 0;
+}
+
+Test(executor, one_worker_runs_tasks_in_submission_order, .timeout = 30)
+{
+    struct order_log log = {.next = 0};
+    struct order_task tasks[20];
+    struct executor *ex = executor_new(1);
+    cr_assert_not_null(ex);
+    for (int i = 0; i < 20; i++) {
+        tasks[i] = (struct order_task){&log, 100 + i};
+        future_free(executor_submit(ex, log_order, &tasks[i]));
+    }
+    executor_shutdown(ex);
+    cr_assert_eq(atomic_load(&log.next), 20);
+    for (int i = 0; i < 20; i++)
+        cr_assert_eq(log.seen[i], 100 + i, "position %d", i);
+}
+
+/* max_workers caps how many tasks run at once: with 3 workers and 12 tasks
+ * that each wait (bounded) until 3 are running, the most ever running is
+ * exactly 3, never 4. */
+struct gate3 {
+    atomic_int running, most;
+};
+
+static int run_with_two_others(void *arg, void **result)
+{
+    (void)result;
+    struct gate3 *g = arg;
+    int now = atomic_fetch_add(&g->running, 1) + 1;
+    for (int seen = atomic_load(&g->most); now > seen;)
+        if (atomic_compare_exchange_weak(&g->most, &seen, now))
+            break;
+    double give_up = cl_now() + WAIT_S;
+    while (atomic_load(&g->most) < 3 && cl_now() < give_up)
+        cl_sleep(0.0005);
+    cl_sleep(0.001); /* let a fourth task start, if the pool wrongly allowed one */
+    atomic_fetch_sub(&g->running, 1);
+    return 0;
+}
+
+Test(executor, max_workers_caps_the_tasks_running_at_once, .timeout = 30)
+{
+    struct gate3 g = {0, 0};
+    struct executor *ex = executor_new(3);
+    cr_assert_not_null(ex);
+    for (int i = 0; i < 12; i++)
+        future_free(executor_submit(ex, run_with_two_others, &g));
+    executor_shutdown(ex);
+    cr_assert_eq(atomic_load(&g.most), 3);
+    cr_assert_eq(atomic_load(&g.running), 0);
+}
+
+Test(executor, a_done_future_answers_any_deadline, .timeout = 30)
+{
+    struct executor *ex = executor_new(2);
+    cr_assert_not_null(ex);
+    struct future *f = executor_submit(ex, square, (void *)(intptr_t)12);
+    cr_assert_not_null(f);
+    void *value = NULL;
+    cr_assert_eq(future_result(f, &value, cl_now() + WAIT_S), 0);
+    cr_assert_eq((intptr_t)value, 144);
+    /* once done: no wait at all, forever or a deadline already past */
+    value = NULL;
+    cr_assert_eq(future_result(f, &value, EXECUTOR_FOREVER), 0);
+    cr_assert_eq((intptr_t)value, 144);
+    value = NULL;
+    cr_assert_eq(future_result(f, &value, 0), 0);
+    cr_assert_eq((intptr_t)value, 144);
+    future_free(f);
+    executor_shutdown(ex);
 }

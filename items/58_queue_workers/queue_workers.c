@@ -55,6 +55,18 @@
 
 #define WAIT_SLICE_S 0.1 /* the longest the main thread waits before looking at Ctrl-C */
 #define SIMULATION_ERROR_EXIT 3
+#define MAX_ROUNDS 100 /* --rounds; each sample keeps one time per round */
+/* Bounds on one invocation, so that no value inside the flags' ranges runs
+ * for more than about a minute and Ctrl-C stops it within half a second (see
+ * --help). A grid of at most 10,000 cells: the main thread puts a whole
+ * generation in before it looks at Ctrl-C again, and with 1,000 workers per
+ * stage a 250,000-cell generation took 0.6 s and over a second to stop. At
+ * most two million cell updates (with 1,000 workers per stage, four million
+ * took 75 s; rounds x generations x cells, summed over
+ * every run) and at most 60 s of I/O waiting at the ideal speed. */
+#define MAX_CELLS 10000L
+#define MAX_CELL_UPDATES 2e6
+#define MAX_WAIT_S 60.0
 
 /* ---- The concept: workers between queues -------------------------------- */
 
@@ -299,9 +311,9 @@ struct settings {
 
 static struct life_grid *starting_grid(int rows, int cols)
 {
-    if ((long)rows * cols > LIFE_MAX_CELLS)
-        cl_usage_error("a %d x %d grid has %ld cells, more than the %ld this program can hold",
-                       rows, cols, (long)rows * cols, (long)LIFE_MAX_CELLS);
+    if ((long)rows * cols > MAX_CELLS)
+        cl_usage_error("a %d x %d grid has %ld cells, more than the %ld this program allows",
+                       rows, cols, (long)rows * cols, MAX_CELLS);
     struct life_grid *g = rows == 5 && cols == 9 ? life_book_grid() : life_new(rows, cols);
     if (g == NULL)
         cl_usage_error("not enough memory for a %d x %d grid", rows, cols);
@@ -332,17 +344,16 @@ static struct run timed_run(const struct settings *s, const struct life_grid *st
     return r;
 }
 
-/* Frees n grids; false, for the story's early return on Ctrl-C. */
-static bool free_grids(struct life_grid **gens, int n)
+/* Frees the story's n grids. */
+static void free_grids(struct life_grid **gens, int n)
 {
     for (int i = 0; i < n; i++)
         life_free(gens[i]);
-    return false;
 }
 
 /* The book's grid, generation by generation, by both versions; then the
  * error demo: one cell's I/O fails and the error comes back. */
-static bool print_book_story(void)
+static void print_book_story(void)
 {
     enum { GENS = 4 };
     struct life_grid *gens[GENS + 1];
@@ -354,8 +365,10 @@ static bool print_book_story(void)
     for (; made <= GENS; made++) {
         struct run r = simulate_with_queues(gens[made - 1], 1, false, 5, &io);
         gens[made] = r.final;
-        if (r.error != 0) /* only Ctrl-C stops a run with no failing cell */
-            return free_grids(gens, made + 1);
+        if (r.error != 0) { /* only Ctrl-C stops a run with no failing cell */
+            free_grids(gens, made + 1);
+            return;
+        }
         check_against_serial(gens[made - 1], &r, false, 5);
     }
     printf("the book's grid, 5 x 9, %d generations by 5 queue workers ('*' alive, '-' empty):\n",
@@ -365,30 +378,62 @@ static bool print_book_story(void)
     if (two.error == 0)
         check_against_serial(gens[0], &two, true, 5);
     life_free(two.final);
-    if (two.error != 0)
-        return free_grids(gens, GENS + 1);
+    if (two.error != 0) { /* Ctrl-C */
+        free_grids(gens, GENS + 1);
+        return;
+    }
     printf("same grid as the serial simulation: yes (%s, %s)\n", variant_name(false),
            variant_name(true));
 
     io = (struct life_io){0.0005, 2, 3};
     struct run bad = simulate_with_queues(gens[0], GENS, false, 5, &io);
     life_free(bad.final);
-    if (bad.error == EINTR)
-        return free_grids(gens, GENS + 1);
+    if (bad.error == EINTR) { /* Ctrl-C */
+        free_grids(gens, GENS + 1);
+        return;
+    }
     if (bad.error != EIO || bad.err_y != 2 || bad.err_x != 3)
         cl_die("the failing cell (2, 3) came back as %d at (%d, %d)", bad.error, bad.err_y,
                bad.err_x);
     printf("a worker's I/O fails for cell (2, 3); the main thread raises it again:\n  ");
     print_simulation_error(stdout, &bad);
     free_grids(gens, GENS + 1);
-    return true;
 }
 
 struct sample {
     int size, workers;
     bool count_in_workers;
-    double gen_s[100]; /* one per round */
+    double gen_s[MAX_ROUNDS]; /* one per round */
 };
+
+/* Refuses a run that would take more than about a minute: the cell updates
+ * it would make, and the I/O it would wait for even at the ideal speed. A
+ * generation waits at least ceil(cells / workers) latencies; the io_count
+ * variant's two stages overlap, but its last cell still waits in both. */
+static void check_run_size(const struct settings *s, struct life_grid **starts, int nsizes)
+{
+    bool both = strcmp(s->variant, "both") == 0;
+    bool plain = both || strcmp(s->variant, "queue_workers") == 0;
+    bool io_count = both || strcmp(s->variant, "io_count") == 0;
+    double gens = (double)s->rounds * s->generations, latency = s->io_ms / 1000.0;
+    double updates = 0, wait_s = 0;
+    for (int i = 0; i < nsizes; i++)
+        for (int w = 0; w < s->workers.n; w++) {
+            long cells = (long)starts[i]->rows * starts[i]->cols, workers = s->workers.v[w];
+            long waits = (cells + workers - 1) / workers; /* per cell, one after another */
+            updates += gens * cells * (plain + io_count);
+            wait_s += gens * latency * ((plain ? waits : 0) + (io_count ? waits + 1 : 0));
+        }
+    if (updates > MAX_CELL_UPDATES)
+        cl_usage_error("%.3g cell updates (rounds x generations x cells, over every run) is more "
+                       "than the %.0e allowed: fewer rounds, generations or cells",
+                       updates, MAX_CELL_UPDATES);
+    if (wait_s > MAX_WAIT_S)
+        cl_usage_error("this run would wait at least %.0f s for its I/O (more than the %.0f s "
+                       "allowed): fewer rounds, generations or cells, a shorter --io-ms or more "
+                       "--workers",
+                       wait_s, MAX_WAIT_S);
+}
 
 /* Every round runs every (size, variant, workers) once, interleaved. */
 static int run_rounds(const struct settings *s, struct life_grid **starts, int nsizes,
@@ -465,7 +510,8 @@ int main(int argc, char **argv)
         {"workers", CL_OPT_LIST, &s.workers, "worker threads per stage, one run each", 1, 1000},
         {"generations", CL_OPT_INT, &s.generations, "generations per timed run", 1, 1000},
         {"io-ms", CL_OPT_DOUBLE, &s.io_ms, "how long each cell's I/O blocks, ms", 0, 1000},
-        {"rounds", CL_OPT_INT, &s.rounds, "rounds of every run, interleaved", 1, 100},
+        {"rounds", CL_OPT_INT, &s.rounds, "rounds of every run, interleaved", 1,
+         MAX_ROUNDS},
         {"variant", CL_OPT_CHOICE, &s.variant,
          "queue_workers (2 queues), io_count (3 queues, counting does I/O too) or both", 0, 0,
          "queue_workers|io_count|both"},
@@ -485,6 +531,9 @@ int main(int argc, char **argv)
             "CSV columns: " CSV_COLUMNS "\n"
             "  gen_s: wall seconds per generation; workers: threads per stage (the io_count\n"
             "  variant has two stages); threads_peak: the process's threads while running.\n"
+            "Limits: a grid of at most 10,000 cells (100 x 100); at most 2e6 cell updates\n"
+            "  (rounds x generations x cells, over every run) and at most 60 s of I/O waiting\n"
+            "  (cells / workers x io-ms, over every run) in one invocation.\n"
             "Exit status 3: a worker's error was raised again (--fail-cell).\n",
         .opts = opts,
     };
@@ -507,6 +556,7 @@ int main(int argc, char **argv)
                            s.fail_cell.v[1], rows, cols);
         starts[i] = starting_grid(rows, cols);
     }
+    check_run_size(&s, starts, nsizes);
     struct sample *samples = calloc((size_t)nsizes * 2 * s.workers.n, sizeof *samples);
     if (samples == NULL)
         cl_fail(__FILE__, __LINE__, "calloc", errno);

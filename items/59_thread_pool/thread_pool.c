@@ -18,7 +18,7 @@
  * cells / max_workers x latency (max_workers caps the I/O parallelism); and
  * the executor costs no more per task than GThreadPool.
  *
- * Run:  build/bin/59_thread_pool                           the whole story, ~4 s
+ * Run:  build/bin/59_thread_pool                           the whole story, ~2 s
  *       build/bin/59_thread_pool --fail-cell 2,3           the task's error, from result
  *       build/bin/59_thread_pool --rows 10 --cols 10 --workers 1,2,5,10,50,100 --io-ms 1
  *       build/bin/59_thread_pool --bench overhead --pin    empty tasks, executor vs GThreadPool
@@ -55,7 +55,21 @@
 
 #define WAIT_SLICE_S 0.1 /* the longest the main thread waits before looking at Ctrl-C */
 #define SIMULATION_ERROR_EXIT 3
+#define MAX_ROUNDS 100 /* --rounds; each sample keeps one time per round */
 #define BOOK_WORKERS 10
+#define OVERHEAD_WORKERS 2 /* --bench overhead, unless --workers names one count */
+/* Bounds on one invocation, so that no value inside the flags' ranges runs
+ * for more than about a minute (see --help). A grid of at most 10,000 cells:
+ * after Ctrl-C, shutdown still runs every task already queued, one per cell,
+ * and on this 2-core VM a task costs the pool up to 7 us (1,000 workers), so
+ * 20,000 queued tasks once took 0.64 s to stop. At most two million cell
+ * updates (rounds x generations x cells, summed over every run), at most 60 s
+ * of I/O waiting at the ideal speed, and at most ten million empty tasks per
+ * pool (rounds x --tasks). */
+#define MAX_CELLS 10000L
+#define MAX_CELL_UPDATES 2e6
+#define MAX_WAIT_S 60.0
+#define MAX_OVERHEAD_TASKS 1e7
 
 /* ---- The concept: one generation on a pool --------------------------------- */
 
@@ -251,7 +265,9 @@ static double glib_cost_per_task(GThreadPool *pool, struct glib_batch *b, int ta
     return (cl_now() - t0) / tasks;
 }
 
-/* Both pools made once; then, round after round, each mode on each pool.
+/* Both pools made once; then, round after round, each mode on each pool,
+ * the executor first in even rounds and GThreadPool first in odd ones, so
+ * that going first or second (after the other pool's burst) favours neither.
  * A round trip costs far more than a task in a batch, so it runs a fiftieth
  * as many tasks. */
 static void bench_overhead(int workers, int tasks, long rounds, bool csv, bool pinned)
@@ -280,8 +296,11 @@ static void bench_overhead(int workers, int tasks, long rounds, bool csv, bool p
     for (; done < rounds && !cl_interrupted(); done++)
         for (int m = 0; m < 2; m++) {
             int n = m == 0 ? tasks : (tasks + 49) / 50;
-            cost[m][0][done] = executor_cost_per_task(pool, futures, n, m == 1);
-            cost[m][1][done] = glib_cost_per_task(gpool, &batch, n, m == 1);
+            for (int turn = 0; turn < 2; turn++)
+                if ((turn == 0) == (done % 2 == 0))
+                    cost[m][0][done] = executor_cost_per_task(pool, futures, n, m == 1);
+                else
+                    cost[m][1][done] = glib_cost_per_task(gpool, &batch, n, m == 1);
             if (csv)
                 for (int k = 0; k < 2; k++)
                     cl_csv_row("%s,%s,%d,%d,%ld,%.4f,%d", k == 0 ? "executor" : "gthreadpool",
@@ -294,7 +313,7 @@ static void bench_overhead(int workers, int tasks, long rounds, bool csv, bool p
         printf("  %-28s %-22s %-22s %s\n", "mode", "executor (executor.h)", "GLib GThreadPool",
                "executor / GThreadPool");
         for (int m = 0; m < 2; m++) {
-            double ratio[100];
+            double ratio[MAX_ROUNDS];
             for (long r = 0; r < done; r++)
                 ratio[r] = cost[m][0][r] / cost[m][1][r];
             struct cl_spread a = cl_spread_of(cost[m][0], (size_t)done);
@@ -358,9 +377,9 @@ struct settings {
 
 static struct life_grid *starting_grid(int rows, int cols)
 {
-    if ((long)rows * cols > LIFE_MAX_CELLS)
-        cl_usage_error("a %d x %d grid has %ld cells, more than the %ld this program can hold",
-                       rows, cols, (long)rows * cols, (long)LIFE_MAX_CELLS);
+    if ((long)rows * cols > MAX_CELLS)
+        cl_usage_error("a %d x %d grid has %ld cells, more than the %ld this program allows",
+                       rows, cols, (long)rows * cols, MAX_CELLS);
     struct life_grid *g = rows == 5 && cols == 9 ? life_book_grid() : life_new(rows, cols);
     if (g == NULL)
         cl_usage_error("not enough memory for a %d x %d grid", rows, cols);
@@ -369,15 +388,14 @@ static struct life_grid *starting_grid(int rows, int cols)
     return g;
 }
 
-static bool free_grids(struct life_grid **gens, int n)
+static void free_grids(struct life_grid **gens, int n)
 {
     for (int i = 0; i < n; i++)
         life_free(gens[i]);
-    return false;
 }
 
 /* The book's grid by a pool of 10, then one failing cell. */
-static bool print_book_story(void)
+static void print_book_story(void)
 {
     enum { GENS = 4 };
     struct life_grid *gens[GENS + 1] = {life_book_grid()};
@@ -387,8 +405,10 @@ static bool print_book_story(void)
     for (int i = 1; i <= GENS; i++) {
         struct run r = simulate_with_pool(gens[i - 1], 1, BOOK_WORKERS, &io);
         gens[i] = r.final;
-        if (r.error != 0)
-            return free_grids(gens, i + 1);
+        if (r.error != 0) { /* only Ctrl-C stops a run with no failing cell */
+            free_grids(gens, i + 1);
+            return;
+        }
         check_against_serial(gens[i - 1], &r, BOOK_WORKERS);
     }
     printf("the book's grid, 5 x 9, %d generations by a pool of %d ('*' alive, '-' empty):\n",
@@ -398,21 +418,46 @@ static bool print_book_story(void)
     io = (struct life_io){0.0005, 2, 3};
     struct run bad = simulate_with_pool(gens[0], GENS, BOOK_WORKERS, &io);
     life_free(bad.final);
-    if (bad.error == EINTR)
-        return free_grids(gens, GENS + 1);
+    if (bad.error == EINTR) { /* Ctrl-C */
+        free_grids(gens, GENS + 1);
+        return;
+    }
     if (bad.error != EIO || bad.err_y != 2 || bad.err_x != 3)
         cl_die("the failing cell (2, 3) came back as %d at (%d, %d)", bad.error, bad.err_y,
                bad.err_x);
     printf("future_result for cell (2, 3) gave the task's error:\n  ");
     print_simulation_error(stdout, &bad);
     free_grids(gens, GENS + 1);
-    return true;
 }
 
 struct sample {
     int size, workers;
-    double gen_s[100];
+    double gen_s[MAX_ROUNDS];
 };
+
+/* Refuses a run that would take more than about a minute: the cell updates
+ * it would make, and the I/O it would wait for even at the ideal speed of
+ * ceil(cells / max_workers) latencies per generation. */
+static void check_run_size(const struct settings *s, struct life_grid **starts, int nsizes)
+{
+    double gens = (double)s->rounds * s->generations, latency = s->io_ms / 1000.0;
+    double updates = 0, wait_s = 0;
+    for (int i = 0; i < nsizes; i++)
+        for (int w = 0; w < s->workers.n; w++) {
+            long cells = (long)starts[i]->rows * starts[i]->cols, workers = s->workers.v[w];
+            updates += gens * cells;
+            wait_s += gens * latency * (double)((cells + workers - 1) / workers);
+        }
+    if (updates > MAX_CELL_UPDATES)
+        cl_usage_error("%.3g cell updates (rounds x generations x cells, over every run) is more "
+                       "than the %.0e allowed: fewer rounds, generations or cells",
+                       updates, MAX_CELL_UPDATES);
+    if (wait_s > MAX_WAIT_S)
+        cl_usage_error("this run would wait at least %.0f s for its I/O (more than the %.0f s "
+                       "allowed): fewer rounds, generations or cells, a shorter --io-ms or more "
+                       "--workers",
+                       wait_s, MAX_WAIT_S);
+}
 
 static int run_rounds(const struct settings *s, struct life_grid **starts, int nsizes,
                       struct sample *samples, struct run *failure)
@@ -473,6 +518,29 @@ static void print_table(const struct settings *s, struct life_grid **starts,
            "about cells / max_workers latencies, and no more workers than cells help.\n");
 }
 
+static bool same_list(const struct cl_list *a, const struct cl_list *b)
+{
+    return a->n == b->n && memcmp(a->v, b->v, (size_t)a->n * sizeof a->v[0]) == 0;
+}
+
+/* --bench overhead times empty tasks: a flag of the Game of Life given with
+ * it would be silently ignored, so it is refused. Returns the pool's size. */
+static int check_overhead_flags(const struct settings *s, const struct settings *d)
+{
+    if (!same_list(&s->rows, &d->rows) || !same_list(&s->cols, &d->cols) ||
+        s->fail_cell.n != 0 || s->generations != d->generations || s->io_ms != d->io_ms)
+        cl_usage_error("--bench overhead runs empty tasks: --rows, --cols, --generations, "
+                       "--io-ms and --fail-cell belong to --bench life");
+    if (s->rounds * s->tasks > MAX_OVERHEAD_TASKS)
+        cl_usage_error("--rounds %ld x --tasks %ld is more than the %.0e empty tasks allowed",
+                       s->rounds, s->tasks, MAX_OVERHEAD_TASKS);
+    if (same_list(&s->workers, &d->workers))
+        return OVERHEAD_WORKERS;
+    if (s->workers.n != 1)
+        cl_usage_error("--bench overhead takes one --workers count, not %d", s->workers.n);
+    return (int)s->workers.v[0];
+}
+
 int main(int argc, char **argv)
 {
     struct settings s = {.rows = {2, {5, 10}}, .cols = {2, {9, 10}},
@@ -484,14 +552,15 @@ int main(int argc, char **argv)
         {"workers", CL_OPT_LIST, &s.workers, "max_workers of the pool, one run each", 1, 1000},
         {"generations", CL_OPT_INT, &s.generations, "generations per timed run", 1, 1000},
         {"io-ms", CL_OPT_DOUBLE, &s.io_ms, "how long each cell's game_logic blocks, ms", 0, 1000},
-        {"rounds", CL_OPT_INT, &s.rounds, "rounds of every run, interleaved", 1, 100},
+        {"rounds", CL_OPT_INT, &s.rounds, "rounds of every run, interleaved", 1,
+         MAX_ROUNDS},
         {"fail-cell", CL_OPT_LIST, &s.fail_cell,
          "Y,X: that cell's task fails; its error comes back from future_result (exit 3)", 0,
          100000},
         {"bench", CL_OPT_CHOICE, &s.bench,
          "life (the Game of Life) or overhead (empty tasks: executor vs GThreadPool)", 0, 0,
          "life|overhead"},
-        {"tasks", CL_OPT_INT, &s.tasks, "--bench overhead: empty tasks per batch", 1, 10000000},
+        {"tasks", CL_OPT_INT, &s.tasks, "--bench overhead: empty tasks per batch", 1, 1000000},
         {0},
     };
     struct cl_program prog = {
@@ -508,9 +577,14 @@ int main(int argc, char **argv)
             "  gen_s: wall seconds per generation; workers: max_workers; threads_peak: the\n"
             "  process's threads while running.\n"
             "--bench overhead --csv columns: " OVERHEAD_COLUMNS "\n"
+            "Limits: a grid of at most 10,000 cells (100 x 100); at most 2e6 cell updates\n"
+            "  (rounds x generations x cells, over every run) and at most 60 s of I/O waiting\n"
+            "  (ceil(cells / workers) x io-ms, over every run) in one invocation;\n"
+            "  --bench overhead: rounds x --tasks at most 1e7 (one --workers value, default 2).\n"
             "Exit status 3: a task's error was raised again (--fail-cell).\n",
         .opts = opts,
     };
+    const struct settings defaults = s;
     cl_parse(&prog, argc, argv);
     s.csv = prog.csv;
     s.pin = prog.pin;
@@ -522,9 +596,12 @@ int main(int argc, char **argv)
         cl_usage_error("--fail-cell takes two numbers, Y,X");
 
     if (strcmp(s.bench, "overhead") == 0) {
-        bench_overhead((int)s.workers.v[0], (int)s.tasks, s.rounds, s.csv, s.pin);
+        int workers = check_overhead_flags(&s, &defaults);
+        bench_overhead(workers, (int)s.tasks, s.rounds, s.csv, s.pin);
         return cl_interrupted() ? 130 : 0;
     }
+    if (s.tasks != defaults.tasks)
+        cl_usage_error("--tasks belongs to --bench overhead");
     int nsizes = s.rows.n > s.cols.n ? s.rows.n : s.cols.n;
     struct life_grid *starts[CL_LIST_MAX];
     for (int i = 0; i < nsizes; i++) {
@@ -535,6 +612,7 @@ int main(int argc, char **argv)
                            s.fail_cell.v[1], rows, cols);
         starts[i] = starting_grid(rows, cols);
     }
+    check_run_size(&s, starts, nsizes);
     struct sample *samples = calloc((size_t)nsizes * s.workers.n, sizeof *samples);
     if (samples == NULL)
         cl_fail(__FILE__, __LINE__, "calloc", errno);
@@ -547,7 +625,7 @@ int main(int argc, char **argv)
     int n = cl_interrupted() ? 0 : run_rounds(&s, starts, nsizes, samples, &failure);
     if (!s.csv && !cl_interrupted() && failure.error == 0) {
         print_table(&s, starts, samples, n);
-        bench_overhead(2, 20000, 3, false, s.pin);
+        bench_overhead(OVERHEAD_WORKERS, 20000, 3, false, s.pin);
     }
     free(samples);
     for (int i = 0; i < nsizes; i++)
