@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -407,6 +408,67 @@ Test(item61, a_client_that_stops_sending_still_gets_its_replies, .timeout = 30)
             cr_assert_str_eq(hear(fd), "EOF", "%s, try %d", s.kind, i);
             close(fd);
         }
+        assert_fds_back(&s, baseline);
+        stop_server(&s);
+    }
+}
+
+/* The test above passes even on an event server that closes as soon as it
+ * reads end of file: its few replies are written before the end of file is
+ * read. Here the replies are far more than the socket buffers hold (200000
+ * empty lines, 22 bytes of "ERROR unknown command\n" each, 4.4 MB, to a
+ * client with a 4 KiB receive buffer that waits before reading), so when the
+ * server reads end of file it still holds replies: the event server must
+ * send them before it closes (on_event). Checked: with that branch of
+ * on_event disabled, this test failed 6 runs out of 6 (the client got
+ * 198842 replies, then a reset), and passed 3 out of 3 with it. */
+enum { MANY_LINES = 200000 };
+
+static void *send_many_lines_then_shut(void *arg)
+{
+    int fd = *(int *)arg;
+    static char lines[MANY_LINES];
+    memset(lines, '\n', sizeof lines);
+    size_t sent = 0;
+    while (sent < sizeof lines) { /* blocks while the server pushes back (5 s at most each) */
+        ssize_t n = send(fd, lines + sent, sizeof lines - sent, MSG_NOSIGNAL);
+        if (n <= 0)
+            return "send failed";
+        sent += (size_t)n;
+    }
+    return shutdown(fd, SHUT_WR) == 0 ? NULL : "shutdown failed";
+}
+
+Test(item61, replies_still_queued_at_end_of_file_go_out_before_the_close, .timeout = 30)
+{
+    for (int k = 0; k < 2; k++) {
+        struct server s;
+        start_server(&s, kinds[k]);
+        long baseline = open_fds(s.pid);
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        cr_assert(fd >= 0);
+        int small = 4096; /* before connect, so the window starts small */
+        cr_assert_eq(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small), 0);
+        struct timeval five = {5, 0};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five, sizeof five);
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &five, sizeof five);
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s.port),
+                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+        pthread_t sender;
+        cr_assert_eq(pthread_create(&sender, NULL, send_many_lines_then_shut, &fd), 0);
+        pause_ms(200); /* let the replies pile up on the server before reading any */
+        long replies = 0;
+        const char *got;
+        while (strcmp(got = hear(fd), "ERROR unknown command") == 0)
+            replies++;
+        void *failed;
+        cr_assert_eq(pthread_join(sender, &failed), 0);
+        cr_assert_null(failed, "%s: %s", s.kind, (char *)failed);
+        cr_assert_str_eq(got, "EOF", "%s: after %ld replies", s.kind, replies);
+        cr_assert_eq(replies, MANY_LINES, "%s: %ld replies to %d lines", s.kind, replies,
+                     MANY_LINES);
+        close(fd);
         assert_fds_back(&s, baseline);
         stop_server(&s);
     }
