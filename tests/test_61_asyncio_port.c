@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -474,31 +475,63 @@ Test(item61, replies_still_queued_at_end_of_file_go_out_before_the_close, .timeo
     }
 }
 
+/* A slow client: one byte every 100 ms, counting what it has sent. */
+struct dribbler {
+    int fd;
+    const char *text;
+    atomic_int sent;
+};
+
+static void *dribble(void *arg)
+{
+    struct dribbler *d = arg;
+    for (const char *c = d->text; *c; c++) {
+        if (send(d->fd, c, 1, MSG_NOSIGNAL) != 1)
+            return "send failed";
+        atomic_fetch_add(&d->sent, 1);
+        pause_ms(100);
+    }
+    return NULL;
+}
+
 Test(item61, a_slow_client_blocks_no_one_else, .timeout = 30)
 {
+    /* While a slow client dribbles its lines a byte at a time (1.8 s in all),
+     * another connects and plays the book's first game to the end: it must
+     * be done before the slow client has sent its last byte. No clock is
+     * read: a server that waited for the slow client's line would leave the
+     * quick one waiting until then (or its 5 s receive timeout). On the
+     * thread server the slow one holds one thread: the accept loop, the
+     * slow client's, and the quick one's. */
     for (int k = 0; k < 2; k++) {
         struct server s;
         start_server(&s, kinds[k]);
-        int slow = dial(&s);
-        say(slow, "P");
-        /* The slow client is part-way through a line; another plays a whole
-         * game meanwhile. On the thread server the slow one holds one
-         * thread: the accept loop, the slow client's, and this one's. */
+        struct dribbler slow = {.fd = dial(&s), .text = "PARAMS 1 5\nNUMBER\n"};
+        int total = (int)strlen(slow.text);
+        pthread_t t;
+        cr_assert_eq(pthread_create(&t, NULL, dribble, &slow), 0);
+        for (int i = 0; i < 50 && atomic_load(&slow.sent) < 2; i++)
+            pause_ms(10); /* it is part-way through its first line */
         int quick = dial(&s);
         say(quick, "PARAMS 1 5\n");
-        assert_reply(quick, s.kind, "NUMBER\n", "2");
-        assert_threads(&s, k == 0 ? 3 : 1);
-        say(quick, "REPORT Unsure\n");
-        assert_reply(quick, s.kind, "NUMBER\n", "1");
-        close(quick);
-        /* Now the slow client's line trickles in, one byte at a time. */
-        const char *rest = "ARAMS 1 5\nNUMBER\n";
-        for (const char *c = rest; *c; c++) {
-            cr_assert_eq(send(slow, c, 1, MSG_NOSIGNAL), 1);
-            pause_ms(20);
+        const char *guesses[] = {"2", "1", "5", "4", "3"}; /* seed 11, as above */
+        const char *reports[] = {"REPORT Unsure\n", "REPORT Colder\n", "REPORT Unsure\n",
+                                 "REPORT Warmer\n", "REPORT Correct\nPARAMS 0 -1\n"};
+        for (int i = 0; i < 5; i++) {
+            assert_reply(quick, s.kind, "NUMBER\n", guesses[i]);
+            if (i == 0)
+                assert_threads(&s, k == 0 ? 3 : 1);
+            say(quick, reports[i]);
         }
-        cr_assert_str_eq(hear(slow), "2", "%s", s.kind);
-        close(slow);
+        int sent = atomic_load(&slow.sent);
+        close(quick);
+        cr_assert_lt(sent, total, "%s: the quick game ended only after the slow client's "
+                     "last byte", s.kind);
+        void *failed;
+        cr_assert_eq(pthread_join(t, &failed), 0);
+        cr_assert_null(failed, "%s: %s", s.kind, (char *)failed);
+        cr_assert_str_eq(hear(slow.fd), "2", "%s", s.kind);
+        close(slow.fd);
         stop_server(&s);
     }
 }
