@@ -264,6 +264,16 @@ Test(item61, every_command_against_both_servers, .timeout = 30)
         cr_assert(strcmp(second, first) != 0 && (strcmp(second, "-1000000000000") == 0 ||
                                                  strcmp(second, "-999999999999") == 0),
                   "%s: %s then %s", s.kind, first, second);
+        /* A session gives 32 different guesses, then an error. */
+        say(fd, "PARAMS 1 100\n");
+        bool given[101] = {false};
+        for (int i = 0; i < 32; i++) {
+            say(fd, "NUMBER\n");
+            int v = atoi(hear(fd));
+            cr_assert(v >= 1 && v <= 100 && !given[v], "%s: guess %d is %d", s.kind, i + 1, v);
+            given[v] = true;
+        }
+        assert_reply(fd, s.kind, "NUMBER\n", "ERROR too many guesses");
         close(fd);
         stop_server(&s);
     }
