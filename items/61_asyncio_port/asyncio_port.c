@@ -71,7 +71,7 @@ struct game {
 };
 static const struct game book_games[2] = {{1, 5, 3}, {10, 15, 12}};
 
-/* ---- Servers as children: start, watch, stop ------------------------------ */
+/* ---- The servers, each a child process of this program ----------------------- */
 
 struct server_child {
     const char *kind;  /* threads, event or asyncio */
@@ -80,149 +80,11 @@ struct server_child {
     int out_fd;        /* its stdout: "port N" first, its tally at the end */
 };
 
-static void *checked_calloc(size_t n, size_t size)
-{
-    void *p = calloc(n, size);
-    if (!p)
-        cl_fail(__FILE__, __LINE__, "calloc", errno);
-    return p;
-}
-
-/* Reads one line from fd into buf, waiting at most timeout_s; false if none. */
-static bool read_line_within(int fd, char *buf, size_t cap, double timeout_s)
-{
-    size_t used = 0;
-    double end = cl_now() + timeout_s;
-    while (used + 1 < cap && cl_now() < end && !cl_interrupted()) {
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        int ready = poll(&p, 1, 100);
-        if (ready == -1 && errno != EINTR)
-            cl_fail(__FILE__, __LINE__, "poll", errno);
-        if (ready <= 0)
-            continue;
-        ssize_t n = read(fd, buf + used, 1);
-        if (n == -1 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        if (buf[used] == '\n') {
-            buf[used] = '\0';
-            return true;
-        }
-        used++;
-    }
-    buf[used] = '\0';
-    return false;
-}
-
-/* The asyncio server of harness/python, found from this program's own path
- * (build/bin/ -> ../../harness/python) or $CONCLAB_61_SERVER. */
-static const char *python_server_path(void)
-{
-    static char path[PATH_MAX];
-    const char *env = getenv("CONCLAB_61_SERVER");
-    if (env)
-        return access(env, R_OK) == 0 ? env : NULL;
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0)
-        return NULL;
-    exe[n] = '\0';
-    for (int up = 0; up < 5; up++) {
-        char *slash = strrchr(exe, '/');
-        if (!slash)
-            return NULL;
-        *slash = '\0';
-        if (snprintf(path, sizeof path, "%.4000s/harness/python/61_server.py", exe) > 0 &&
-            access(path, R_OK) == 0)
-            return path;
-    }
-    return NULL;
-}
-
-/* The interpreter itself, found by check_python: starting python3 through a
- * wrapper (pyenv's shims are shell scripts) would cost more than the server. */
-static char python_exe[PATH_MAX] = "/usr/bin/python3";
-
-/* A server that failed us: SIGKILL, reaped, its pipe closed, before the
- * program dies (PR_SET_PDEATHSIG would kill it too, but leave init to reap). */
-static void abandon_server(struct server_child *s)
-{
-    CL_CHECK_SYS(kill(s->pid, SIGKILL));
-    CL_CHECK_SYS(waitpid(s->pid, NULL, 0));
-    CL_CHECK_SYS(close(s->out_fd));
-}
-
-/* Starts a server child on an ephemeral port: this program again in
- * `--mode serve`, or python3 on the asyncio server. */
-static struct server_child start_server(const char *kind, long seed)
-{
-    int out[2];
-    CL_CHECK_SYS(pipe(out));
-    CL_CHECK_SYS(fcntl(out[0], F_SETFD, FD_CLOEXEC));
-    char seed_text[32];
-    snprintf(seed_text, sizeof seed_text, "%ld", seed);
-    const char *script = strcmp(kind, "asyncio") == 0 ? python_server_path() : NULL;
-    CL_CHECK_SYS(fflush(NULL));
-    pid_t pid = fork();
-    CL_CHECK_SYS(pid);
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the parent */
-        if (dup2(out[1], STDOUT_FILENO) == -1)
-            _exit(127);
-        close(out[1]);
-        if (script)
-            execl(python_exe, "python3", script, "--port", "0", "--seed", seed_text, (char *)NULL);
-        else
-            execl("/proc/self/exe", "61_asyncio_port", "--mode", "serve", "--server", kind,
-                  "--port", "0", "--seed", seed_text, (char *)NULL);
-        _exit(127);
-    }
-    CL_CHECK_SYS(close(out[1]));
-    struct server_child s = {.kind = kind, .pid = pid, .out_fd = out[0]};
-    char line[128];
-    if (!read_line_within(s.out_fd, line, sizeof line, 10) || sscanf(line, "port %d", &s.port) != 1) {
-        abandon_server(&s);
-        if (cl_interrupted())
-            exit(130);
-        cl_die("the %s server did not say its port (it said '%s')", kind, line);
-    }
-    return s;
-}
-
-/* Ctrl-C to the child (its own way to stop), SIGKILL after 5 s (0.3 s when
- * we were interrupted ourselves: we must be gone within half a second);
- * reaped either way. Returns the connections it said it refused. */
-static long stop_server(struct server_child *s)
-{
-    CL_CHECK_SYS(kill(s->pid, SIGINT));
-    int status = 0;
-    double end = cl_now() + 5;
-    pid_t got;
-    while ((got = waitpid(s->pid, &status, WNOHANG)) == 0 && cl_now() < end) {
-        if (cl_interrupted() && end > cl_now() + 0.3)
-            end = cl_now() + 0.3;
-        cl_sleep(0.005);
-    }
-    CL_CHECK_SYS(got);
-    if (got == 0) {
-        CL_CHECK_SYS(kill(s->pid, SIGKILL));
-        CL_CHECK_SYS(waitpid(s->pid, &status, 0));
-        CL_CHECK_SYS(close(s->out_fd));
-        if (cl_interrupted())
-            return 0;
-        cl_die("the %s server did not stop within 5 s of Ctrl-C", s->kind);
-    }
-    char tally[128];
-    long connections = 0, refused = 0;
-    if (read_line_within(s->out_fd, tally, sizeof tally, 1))
-        sscanf(tally, "served %ld connections, %ld refused", &connections, &refused);
-    CL_CHECK_SYS(close(s->out_fd));
-    bool clean = WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 130);
-    if (!clean && !cl_interrupted())
-        cl_die("the %s server ended badly (status 0x%x)", s->kind, (unsigned)status);
-    return refused;
-}
+/* Defined below, with the rest of the plumbing that runs the servers. */
+static struct server_child start_server(const char *kind, long seed);
+static long stop_server(struct server_child *s);
+static void abandon_server(struct server_child *s);
+static void *checked_calloc(size_t n, size_t size);
 
 /* [p11] What the kernel says about the server: resident memory and threads
  * from /proc/<pid>/status, open descriptors from /proc/<pid>/fd. */
@@ -634,6 +496,152 @@ static struct load_result run_load(struct server_child *s, long n, long per_clie
         cl_sleep(0.01);
     r.fds_leaked = fds - idle.fds;
     return r;
+}
+
+/* ---- Servers as children: start, stop, reap -------------------------------- */
+
+static void *checked_calloc(size_t n, size_t size)
+{
+    void *p = calloc(n, size);
+    if (!p)
+        cl_fail(__FILE__, __LINE__, "calloc", errno);
+    return p;
+}
+
+/* Reads one line from fd into buf, waiting at most timeout_s; false if none. */
+static bool read_line_within(int fd, char *buf, size_t cap, double timeout_s)
+{
+    size_t used = 0;
+    double end = cl_now() + timeout_s;
+    while (used + 1 < cap && cl_now() < end && !cl_interrupted()) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int ready = poll(&p, 1, 100);
+        if (ready == -1 && errno != EINTR)
+            cl_fail(__FILE__, __LINE__, "poll", errno);
+        if (ready <= 0)
+            continue;
+        ssize_t n = read(fd, buf + used, 1);
+        if (n == -1 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        if (buf[used] == '\n') {
+            buf[used] = '\0';
+            return true;
+        }
+        used++;
+    }
+    buf[used] = '\0';
+    return false;
+}
+
+/* The asyncio server of harness/python, found from this program's own path
+ * (build/bin/ -> ../../harness/python) or $CONCLAB_61_SERVER. */
+static const char *python_server_path(void)
+{
+    static char path[PATH_MAX];
+    const char *env = getenv("CONCLAB_61_SERVER");
+    if (env)
+        return access(env, R_OK) == 0 ? env : NULL;
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    for (int up = 0; up < 5; up++) {
+        char *slash = strrchr(exe, '/');
+        if (!slash)
+            return NULL;
+        *slash = '\0';
+        if (snprintf(path, sizeof path, "%.4000s/harness/python/61_server.py", exe) > 0 &&
+            access(path, R_OK) == 0)
+            return path;
+    }
+    return NULL;
+}
+
+/* The interpreter itself, found by check_python: starting python3 through a
+ * wrapper (pyenv's shims are shell scripts) would cost more than the server. */
+static char python_exe[PATH_MAX] = "/usr/bin/python3";
+
+/* A server that failed us: SIGKILL, reaped, its pipe closed, before the
+ * program dies (PR_SET_PDEATHSIG would kill it too, but leave init to reap). */
+static void abandon_server(struct server_child *s)
+{
+    CL_CHECK_SYS(kill(s->pid, SIGKILL));
+    CL_CHECK_SYS(waitpid(s->pid, NULL, 0));
+    CL_CHECK_SYS(close(s->out_fd));
+}
+
+/* Starts a server child on an ephemeral port: this program again in
+ * `--mode serve`, or python3 on the asyncio server. */
+static struct server_child start_server(const char *kind, long seed)
+{
+    int out[2];
+    CL_CHECK_SYS(pipe(out));
+    CL_CHECK_SYS(fcntl(out[0], F_SETFD, FD_CLOEXEC));
+    char seed_text[32];
+    snprintf(seed_text, sizeof seed_text, "%ld", seed);
+    const char *script = strcmp(kind, "asyncio") == 0 ? python_server_path() : NULL;
+    CL_CHECK_SYS(fflush(NULL));
+    pid_t pid = fork();
+    CL_CHECK_SYS(pid);
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the parent */
+        if (dup2(out[1], STDOUT_FILENO) == -1)
+            _exit(127);
+        close(out[1]);
+        if (script)
+            execl(python_exe, "python3", script, "--port", "0", "--seed", seed_text, (char *)NULL);
+        else
+            execl("/proc/self/exe", "61_asyncio_port", "--mode", "serve", "--server", kind,
+                  "--port", "0", "--seed", seed_text, (char *)NULL);
+        _exit(127);
+    }
+    CL_CHECK_SYS(close(out[1]));
+    struct server_child s = {.kind = kind, .pid = pid, .out_fd = out[0]};
+    char line[128];
+    if (!read_line_within(s.out_fd, line, sizeof line, 10) || sscanf(line, "port %d", &s.port) != 1) {
+        abandon_server(&s);
+        if (cl_interrupted())
+            exit(130);
+        cl_die("the %s server did not say its port (it said '%s')", kind, line);
+    }
+    return s;
+}
+
+/* Ctrl-C to the child (its own way to stop), SIGKILL after 5 s (0.3 s when
+ * we were interrupted ourselves: we must be gone within half a second);
+ * reaped either way. Returns the connections it said it refused. */
+static long stop_server(struct server_child *s)
+{
+    CL_CHECK_SYS(kill(s->pid, SIGINT));
+    int status = 0;
+    double end = cl_now() + 5;
+    pid_t got;
+    while ((got = waitpid(s->pid, &status, WNOHANG)) == 0 && cl_now() < end) {
+        if (cl_interrupted() && end > cl_now() + 0.3)
+            end = cl_now() + 0.3;
+        cl_sleep(0.005);
+    }
+    CL_CHECK_SYS(got);
+    if (got == 0) {
+        CL_CHECK_SYS(kill(s->pid, SIGKILL));
+        CL_CHECK_SYS(waitpid(s->pid, &status, 0));
+        CL_CHECK_SYS(close(s->out_fd));
+        if (cl_interrupted())
+            return 0;
+        cl_die("the %s server did not stop within 5 s of Ctrl-C", s->kind);
+    }
+    char tally[128];
+    long connections = 0, refused = 0;
+    if (read_line_within(s->out_fd, tally, sizeof tally, 1))
+        sscanf(tally, "served %ld connections, %ld refused", &connections, &refused);
+    CL_CHECK_SYS(close(s->out_fd));
+    bool clean = WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 130);
+    if (!clean && !cl_interrupted())
+        cl_die("the %s server ended badly (status 0x%x)", s->kind, (unsigned)status);
+    return refused;
 }
 
 /* ---- Plumbing: modes, rows, the story -------------------------------------- */
