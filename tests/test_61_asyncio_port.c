@@ -19,7 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -64,7 +66,10 @@ struct server {
     int out_fd;
 };
 
-static void start_server(struct server *s, const char *kind)
+/* nofile > 0: the server runs with that descriptor limit and its stderr
+ * goes to the file err_path. */
+static void start_server_limited(struct server *s, const char *kind, long nofile,
+                                 const char *err_path)
 {
     const char *bin = getenv("CONCLAB_BIN");
     cr_assert(bin != NULL, "CONCLAB_BIN is not set");
@@ -81,6 +86,13 @@ static void start_server(struct server *s, const char *kind)
         close(out[1]);
         prctl(PR_SET_PDEATHSIG, SIGKILL); /* dies with a test that failed */
         alarm(60);                        /* and survives no longer than this */
+        if (nofile > 0) {
+            struct rlimit r = {(rlim_t)nofile, (rlim_t)nofile};
+            int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            if (setrlimit(RLIMIT_NOFILE, &r) != 0 || err < 0 || dup2(err, 2) < 0)
+                _exit(126);
+            close(err);
+        }
         execl(path, path, "--mode", "serve", "--server", kind, "--port", "0", "--seed", "11",
               (char *)NULL);
         _exit(127);
@@ -98,6 +110,11 @@ static void start_server(struct server *s, const char *kind)
         used++;
     }
     cr_assert(sscanf(line, "port %d", &s->port) == 1, "%s: first line '%s'", kind, line);
+}
+
+static void start_server(struct server *s, const char *kind)
+{
+    start_server_limited(s, kind, 0, NULL);
 }
 
 /* SIGINT, then a bounded wait: the server must stop by itself and cleanly. */
@@ -630,6 +647,41 @@ Test(item61, many_connections_at_once_then_gone, .timeout = 30)
         assert_fds_back(&s, baseline);
         stop_server(&s);
     }
+}
+
+Test(item61, out_of_descriptors_the_server_waits_and_recovers, .timeout = 30)
+{
+    /* 24 descriptors: fewer than the 40 clients, so accept() fails with
+     * EMFILE while they wait. The server must neither die nor spin on the
+     * failing accept (the event server used to: libevent retried at once and
+     * wrote "[warn] Error from accept() call" a million times a second), and
+     * once clients leave, the rest are served. */
+    char err_path[] = "/tmp/conclab-61-emfile-XXXXXX";
+    int err_fd = mkstemp(err_path);
+    cr_assert(err_fd >= 0);
+    close(err_fd);
+    for (int k = 0; k < 2; k++) {
+        struct server s;
+        start_server_limited(&s, kinds[k], 24, err_path);
+        int fds[40];
+        for (int i = 0; i < 40; i++)
+            fds[i] = dial(&s); /* the kernel completes them; the server cannot take all */
+        for (int i = 0; i < 30; i++)
+            close(fds[i]);
+        for (int i = 30; i < 40; i++) {
+            say(fds[i], "PARAMS 1 5\n");
+            assert_reply(fds[i], s.kind, "NUMBER\n", "2");
+            close(fds[i]);
+        }
+        stop_server(&s);
+        FILE *f = fopen(err_path, "r");
+        cr_assert_not_null(f);
+        char first[200] = "";
+        bool said_something = fgets(first, sizeof first, f) != NULL;
+        fclose(f);
+        cr_assert(!said_something, "%s wrote on stderr: %s", s.kind, first);
+    }
+    unlink(err_path);
 }
 
 Test(item61, the_demo_runs_clean, .timeout = 40)
