@@ -344,6 +344,15 @@ Test(item61, unknown_and_malformed_commands_get_an_error_and_the_game_goes_on, .
         say(fd, "PARAMS 1 5\n");
         for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
             assert_reply(fd, s.kind, bad[i][0], bad[i][1]);
+        /* Bytes say() cannot send: a NUL inside a line, and a bare CR
+         * before the CRLF (only one CR belongs to the end of line). */
+        const char nul_inside[] = "NUM\0BER\n", cr_twice[] = "NUMBER\r\r\n";
+        cr_assert_eq(send(fd, nul_inside, sizeof nul_inside - 1, MSG_NOSIGNAL),
+                     (ssize_t)sizeof nul_inside - 1);
+        cr_assert_str_eq(hear(fd), "ERROR unknown command", "%s: a NUL", s.kind);
+        cr_assert_eq(send(fd, cr_twice, sizeof cr_twice - 1, MSG_NOSIGNAL),
+                     (ssize_t)sizeof cr_twice - 1);
+        cr_assert_str_eq(hear(fd), "ERROR unknown command", "%s: CR CR LF", s.kind);
         /* The session survived every error: the first guess is still 2. */
         assert_reply(fd, s.kind, "NUMBER\n", "2");
         close(fd);
