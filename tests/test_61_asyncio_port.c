@@ -727,4 +727,12 @@ Test(item61, bad_flags_are_one_line_and_exit_2, .timeout = 30)
     run_program(r, 10, PROGRAM, "--mode", "serve", "--server", "asyncio", NULL);
     cr_assert_eq(r->exit_code, 2, "stderr: %s", r->err);
     free(r);
+    /* A hard descriptor limit that leaves no room for a single client (the
+     * program keeps 64): a usage error, not a failed calloc of -14 clients. */
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "ulimit -n 50 && exec timeout 10 '%s/" PROGRAM
+             "' --mode load --clients 10 >/dev/null 2>&1", getenv("CONCLAB_BIN"));
+    int status = system(cmd);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "under ulimit -n 50: status 0x%x",
+              (unsigned)status);
 }

@@ -678,6 +678,9 @@ static long raise_nofile(long want, long *soft_before, long *hard)
     r.rlim_cur = r.rlim_max;
     CL_CHECK_SYS(setrlimit(RLIMIT_NOFILE, &r));
     long room = *hard - 64; /* stdio, the event loop, /proc reads */
+    if (room < 1)
+        cl_usage_error("the hard descriptor limit %ld leaves no room for clients "
+                       "(this program keeps 64 for itself; see ulimit -Hn)", *hard);
     return want < room ? want : room;
 }
 
