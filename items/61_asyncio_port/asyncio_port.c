@@ -565,7 +565,10 @@ static const char *python_server_path(void)
 static char python_exe[PATH_MAX] = "/usr/bin/python3";
 
 /* A server that failed us: SIGKILL, reaped, its pipe closed, before the
- * program dies (PR_SET_PDEATHSIG would kill it too, but leave init to reap). */
+ * program dies. Every path that can end the program while a child runs goes
+ * through here or stop_server (a wrong answer, a silent server, Ctrl-C); only
+ * a failed system call (cl_fail: out of memory, a bad descriptor) exits
+ * without, and then PR_SET_PDEATHSIG kills the child and init reaps it. */
 static void abandon_server(struct server_child *s)
 {
     CL_CHECK_SYS(kill(s->pid, SIGKILL));
