@@ -318,6 +318,52 @@ Test(item61, the_asyncio_server_gives_the_same_transcript, .timeout = 30)
     free(r);
 }
 
+/* A fake asyncio server (CONCLAB_61_SERVER) that answers NUMBER with
+ * "banana", writes its pid to a file, and has turned off the parent-death
+ * signal, so that only the program itself can stop it. */
+static const char banana_server[] =
+    "import ctypes, socket, sys, time\n"
+    "ctypes.CDLL(None).prctl(1, 0)  # PR_SET_PDEATHSIG: none\n"
+    "open(sys.argv[1], 'w').write('%d' % __import__('os').getpid())\n"
+    "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n"
+    "print('port %d' % s.getsockname()[1], flush=True)\n"
+    "c, _ = s.accept(); c.recv(100); c.sendall(b'banana\\n'); time.sleep(30)\n";
+
+Test(item61, a_wrong_answer_kills_and_reaps_the_server_before_the_program_dies, .timeout = 30)
+{
+    if (system("python3 -c 'import ctypes' >/dev/null 2>&1") != 0)
+        cr_skip_test("python3 is not installed");
+    char dir[] = "/tmp/conclab-61-banana-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char script[200], pid_file[200];
+    snprintf(script, sizeof script, "%s/server.py", dir);
+    snprintf(pid_file, sizeof pid_file, "%s/pid", dir);
+    FILE *f = fopen(script, "w");
+    cr_assert_not_null(f);
+    /* The program runs the script with its own flags after it; the pid file
+     * goes in as the first, ahead of them. */
+    fprintf(f, "import sys\nsys.argv[1:1] = ['%s']\n%s", pid_file, banana_server);
+    fclose(f);
+    cr_assert_eq(setenv("CONCLAB_61_SERVER", script, 1), 0);
+    struct run_result *r = calloc(1, sizeof *r);
+    run_program(r, 20, PROGRAM, "--mode", "transcript", "--server", "asyncio", NULL);
+    f = fopen(pid_file, "r");
+    cr_assert_not_null(f, "the fake server never ran: %s", r->err);
+    int pid = 0;
+    cr_assert_eq(fscanf(f, "%d", &pid), 1);
+    fclose(f);
+    bool still_there = kill(pid, 0) == 0;
+    if (still_there)
+        kill(pid, SIGKILL); /* leave nothing behind, then fail */
+    unlink(pid_file);
+    unlink(script);
+    rmdir(dir);
+    cr_assert(!still_there, "the server child %d outlived the program", pid);
+    cr_assert_eq(r->exit_code, 1, "stderr: %s", r->err);
+    cr_assert_not_null(strstr(r->err, "'banana' is not a guess in [1, 5]"), "%s", r->err);
+    free(r);
+}
+
 Test(item61, unknown_and_malformed_commands_get_an_error_and_the_game_goes_on, .timeout = 30)
 {
     const char *bad[][2] = {
