@@ -75,7 +75,7 @@ mem_ok=$(decide "$mem_ratio > 2" "$control_bad == 0" \
 py_mem=""
 if echo "$servers" | grep -q asyncio; then
     ratio_csv asyncio >"$RUN/61_memory_ratio_asyncio.csv"
-    py_mem=", asyncio $(calc "$(kib asyncio)") KiB (threads/asyncio $(spread "$RUN/61_memory_ratio_asyncio.csv" ratio))"
+    py_mem="; asyncio $(calc "$(kib asyncio)") KiB, threads / asyncio = $(spread "$RUN/61_memory_ratio_asyncio.csv" ratio)"
 fi
 
 {
