@@ -13,11 +13,15 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -62,7 +66,10 @@ struct server {
     int out_fd;
 };
 
-static void start_server(struct server *s, const char *kind)
+/* nofile > 0: the server runs with that descriptor limit and its stderr
+ * goes to the file err_path. */
+static void start_server_limited(struct server *s, const char *kind, long nofile,
+                                 const char *err_path)
 {
     const char *bin = getenv("CONCLAB_BIN");
     cr_assert(bin != NULL, "CONCLAB_BIN is not set");
@@ -79,6 +86,13 @@ static void start_server(struct server *s, const char *kind)
         close(out[1]);
         prctl(PR_SET_PDEATHSIG, SIGKILL); /* dies with a test that failed */
         alarm(60);                        /* and survives no longer than this */
+        if (nofile > 0) {
+            struct rlimit r = {(rlim_t)nofile, (rlim_t)nofile};
+            int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            if (setrlimit(RLIMIT_NOFILE, &r) != 0 || err < 0 || dup2(err, 2) < 0)
+                _exit(126);
+            close(err);
+        }
         execl(path, path, "--mode", "serve", "--server", kind, "--port", "0", "--seed", "11",
               (char *)NULL);
         _exit(127);
@@ -96,6 +110,11 @@ static void start_server(struct server *s, const char *kind)
         used++;
     }
     cr_assert(sscanf(line, "port %d", &s->port) == 1, "%s: first line '%s'", kind, line);
+}
+
+static void start_server(struct server *s, const char *kind)
+{
+    start_server_limited(s, kind, 0, NULL);
 }
 
 /* SIGINT, then a bounded wait: the server must stop by itself and cleanly. */
@@ -262,6 +281,16 @@ Test(item61, every_command_against_both_servers, .timeout = 30)
         cr_assert(strcmp(second, first) != 0 && (strcmp(second, "-1000000000000") == 0 ||
                                                  strcmp(second, "-999999999999") == 0),
                   "%s: %s then %s", s.kind, first, second);
+        /* A session gives 32 different guesses, then an error. */
+        say(fd, "PARAMS 1 100\n");
+        bool given[101] = {false};
+        for (int i = 0; i < 32; i++) {
+            say(fd, "NUMBER\n");
+            int v = atoi(hear(fd));
+            cr_assert(v >= 1 && v <= 100 && !given[v], "%s: guess %d is %d", s.kind, i + 1, v);
+            given[v] = true;
+        }
+        assert_reply(fd, s.kind, "NUMBER\n", "ERROR too many guesses");
         close(fd);
         stop_server(&s);
     }
@@ -286,6 +315,52 @@ Test(item61, the_asyncio_server_gives_the_same_transcript, .timeout = 30)
     run_program(r, 20, PROGRAM, "--mode", "transcript", "--server", "asyncio", NULL);
     cr_assert_eq(r->exit_code, 0, "stderr: %s", r->err);
     cr_assert_str_eq(r->out, book_transcript);
+    free(r);
+}
+
+/* A fake asyncio server (CONCLAB_61_SERVER) that answers NUMBER with
+ * "banana", writes its pid to a file, and has turned off the parent-death
+ * signal, so that only the program itself can stop it. */
+static const char banana_server[] =
+    "import ctypes, socket, sys, time\n"
+    "ctypes.CDLL(None).prctl(1, 0)  # PR_SET_PDEATHSIG: none\n"
+    "open(sys.argv[1], 'w').write('%d' % __import__('os').getpid())\n"
+    "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n"
+    "print('port %d' % s.getsockname()[1], flush=True)\n"
+    "c, _ = s.accept(); c.recv(100); c.sendall(b'banana\\n'); time.sleep(30)\n";
+
+Test(item61, a_wrong_answer_kills_and_reaps_the_server_before_the_program_dies, .timeout = 30)
+{
+    if (system("python3 -c 'import ctypes' >/dev/null 2>&1") != 0)
+        cr_skip_test("python3 is not installed");
+    char dir[] = "/tmp/conclab-61-banana-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char script[200], pid_file[200];
+    snprintf(script, sizeof script, "%s/server.py", dir);
+    snprintf(pid_file, sizeof pid_file, "%s/pid", dir);
+    FILE *f = fopen(script, "w");
+    cr_assert_not_null(f);
+    /* The program runs the script with its own flags after it; the pid file
+     * goes in as the first, ahead of them. */
+    fprintf(f, "import sys\nsys.argv[1:1] = ['%s']\n%s", pid_file, banana_server);
+    fclose(f);
+    cr_assert_eq(setenv("CONCLAB_61_SERVER", script, 1), 0);
+    struct run_result *r = calloc(1, sizeof *r);
+    run_program(r, 20, PROGRAM, "--mode", "transcript", "--server", "asyncio", NULL);
+    f = fopen(pid_file, "r");
+    cr_assert_not_null(f, "the fake server never ran: %s", r->err);
+    int pid = 0;
+    cr_assert_eq(fscanf(f, "%d", &pid), 1);
+    fclose(f);
+    bool still_there = kill(pid, 0) == 0;
+    if (still_there)
+        kill(pid, SIGKILL); /* leave nothing behind, then fail */
+    unlink(pid_file);
+    unlink(script);
+    rmdir(dir);
+    cr_assert(!still_there, "the server child %d outlived the program", pid);
+    cr_assert_eq(r->exit_code, 1, "stderr: %s", r->err);
+    cr_assert_not_null(strstr(r->err, "'banana' is not a guess in [1, 5]"), "%s", r->err);
     free(r);
 }
 
@@ -315,6 +390,15 @@ Test(item61, unknown_and_malformed_commands_get_an_error_and_the_game_goes_on, .
         say(fd, "PARAMS 1 5\n");
         for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
             assert_reply(fd, s.kind, bad[i][0], bad[i][1]);
+        /* Bytes say() cannot send: a NUL inside a line, and a bare CR
+         * before the CRLF (only one CR belongs to the end of line). */
+        const char nul_inside[] = "NUM\0BER\n", cr_twice[] = "NUMBER\r\r\n";
+        cr_assert_eq(send(fd, nul_inside, sizeof nul_inside - 1, MSG_NOSIGNAL),
+                     (ssize_t)sizeof nul_inside - 1);
+        cr_assert_str_eq(hear(fd), "ERROR unknown command", "%s: a NUL", s.kind);
+        cr_assert_eq(send(fd, cr_twice, sizeof cr_twice - 1, MSG_NOSIGNAL),
+                     (ssize_t)sizeof cr_twice - 1);
+        cr_assert_str_eq(hear(fd), "ERROR unknown command", "%s: CR CR LF", s.kind);
         /* The session survived every error: the first guess is still 2. */
         assert_reply(fd, s.kind, "NUMBER\n", "2");
         close(fd);
@@ -412,31 +496,124 @@ Test(item61, a_client_that_stops_sending_still_gets_its_replies, .timeout = 30)
     }
 }
 
-Test(item61, a_slow_client_blocks_no_one_else, .timeout = 30)
+/* The test above passes even on an event server that closes as soon as it
+ * reads end of file: its few replies are written before the end of file is
+ * read. Here the replies are far more than the socket buffers hold (200000
+ * empty lines, 22 bytes of "ERROR unknown command\n" each, 4.4 MB, to a
+ * client with a 4 KiB receive buffer that waits before reading), so when the
+ * server reads end of file it still holds replies: the event server must
+ * send them before it closes (on_event). Checked: with that branch of
+ * on_event disabled, this test failed 6 runs out of 6 (the client got
+ * 198842 replies, then a reset), and passed 3 out of 3 with it. */
+enum { MANY_LINES = 200000 };
+
+static void *send_many_lines_then_shut(void *arg)
+{
+    int fd = *(int *)arg;
+    static char lines[MANY_LINES];
+    memset(lines, '\n', sizeof lines);
+    size_t sent = 0;
+    while (sent < sizeof lines) { /* blocks while the server pushes back (5 s at most each) */
+        ssize_t n = send(fd, lines + sent, sizeof lines - sent, MSG_NOSIGNAL);
+        if (n <= 0)
+            return "send failed";
+        sent += (size_t)n;
+    }
+    return shutdown(fd, SHUT_WR) == 0 ? NULL : "shutdown failed";
+}
+
+Test(item61, replies_still_queued_at_end_of_file_go_out_before_the_close, .timeout = 30)
 {
     for (int k = 0; k < 2; k++) {
         struct server s;
         start_server(&s, kinds[k]);
-        int slow = dial(&s);
-        say(slow, "P");
-        /* The slow client is part-way through a line; another plays a whole
-         * game meanwhile. On the thread server the slow one holds one
-         * thread: the accept loop, the slow client's, and this one's. */
+        long baseline = open_fds(s.pid);
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        cr_assert(fd >= 0);
+        int small = 4096; /* before connect, so the window starts small */
+        cr_assert_eq(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small), 0);
+        struct timeval five = {5, 0};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five, sizeof five);
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &five, sizeof five);
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s.port),
+                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+        pthread_t sender;
+        cr_assert_eq(pthread_create(&sender, NULL, send_many_lines_then_shut, &fd), 0);
+        pause_ms(200); /* let the replies pile up on the server before reading any */
+        long replies = 0;
+        const char *got;
+        while (strcmp(got = hear(fd), "ERROR unknown command") == 0)
+            replies++;
+        void *failed;
+        cr_assert_eq(pthread_join(sender, &failed), 0);
+        cr_assert_null(failed, "%s: %s", s.kind, (char *)failed);
+        cr_assert_str_eq(got, "EOF", "%s: after %ld replies", s.kind, replies);
+        cr_assert_eq(replies, MANY_LINES, "%s: %ld replies to %d lines", s.kind, replies,
+                     MANY_LINES);
+        close(fd);
+        assert_fds_back(&s, baseline);
+        stop_server(&s);
+    }
+}
+
+/* A slow client: one byte every 100 ms, counting what it has sent. */
+struct dribbler {
+    int fd;
+    const char *text;
+    atomic_int sent;
+};
+
+static void *dribble(void *arg)
+{
+    struct dribbler *d = arg;
+    for (const char *c = d->text; *c; c++) {
+        if (send(d->fd, c, 1, MSG_NOSIGNAL) != 1)
+            return "send failed";
+        atomic_fetch_add(&d->sent, 1);
+        pause_ms(100);
+    }
+    return NULL;
+}
+
+Test(item61, a_slow_client_blocks_no_one_else, .timeout = 30)
+{
+    /* While a slow client dribbles its lines a byte at a time (1.8 s in all),
+     * another connects and plays the book's first game to the end: it must
+     * be done before the slow client has sent its last byte. No clock is
+     * read: a server that waited for the slow client's line would leave the
+     * quick one waiting until then (or its 5 s receive timeout). On the
+     * thread server the slow one holds one thread: the accept loop, the
+     * slow client's, and the quick one's. */
+    for (int k = 0; k < 2; k++) {
+        struct server s;
+        start_server(&s, kinds[k]);
+        struct dribbler slow = {.fd = dial(&s), .text = "PARAMS 1 5\nNUMBER\n"};
+        int total = (int)strlen(slow.text);
+        pthread_t t;
+        cr_assert_eq(pthread_create(&t, NULL, dribble, &slow), 0);
+        for (int i = 0; i < 50 && atomic_load(&slow.sent) < 2; i++)
+            pause_ms(10); /* it is part-way through its first line */
         int quick = dial(&s);
         say(quick, "PARAMS 1 5\n");
-        assert_reply(quick, s.kind, "NUMBER\n", "2");
-        assert_threads(&s, k == 0 ? 3 : 1);
-        say(quick, "REPORT Unsure\n");
-        assert_reply(quick, s.kind, "NUMBER\n", "1");
-        close(quick);
-        /* Now the slow client's line trickles in, one byte at a time. */
-        const char *rest = "ARAMS 1 5\nNUMBER\n";
-        for (const char *c = rest; *c; c++) {
-            cr_assert_eq(send(slow, c, 1, MSG_NOSIGNAL), 1);
-            pause_ms(20);
+        const char *guesses[] = {"2", "1", "5", "4", "3"}; /* seed 11, as above */
+        const char *reports[] = {"REPORT Unsure\n", "REPORT Colder\n", "REPORT Unsure\n",
+                                 "REPORT Warmer\n", "REPORT Correct\nPARAMS 0 -1\n"};
+        for (int i = 0; i < 5; i++) {
+            assert_reply(quick, s.kind, "NUMBER\n", guesses[i]);
+            if (i == 0)
+                assert_threads(&s, k == 0 ? 3 : 1);
+            say(quick, reports[i]);
         }
-        cr_assert_str_eq(hear(slow), "2", "%s", s.kind);
-        close(slow);
+        int sent = atomic_load(&slow.sent);
+        close(quick);
+        cr_assert_lt(sent, total, "%s: the quick game ended only after the slow client's "
+                     "last byte", s.kind);
+        void *failed;
+        cr_assert_eq(pthread_join(t, &failed), 0);
+        cr_assert_null(failed, "%s: %s", s.kind, (char *)failed);
+        cr_assert_str_eq(hear(slow.fd), "2", "%s", s.kind);
+        close(slow.fd);
         stop_server(&s);
     }
 }
@@ -527,6 +704,41 @@ Test(item61, many_connections_at_once_then_gone, .timeout = 30)
     }
 }
 
+Test(item61, out_of_descriptors_the_server_waits_and_recovers, .timeout = 30)
+{
+    /* 24 descriptors: fewer than the 40 clients, so accept() fails with
+     * EMFILE while they wait. The server must neither die nor spin on the
+     * failing accept (the event server used to: libevent retried at once and
+     * wrote "[warn] Error from accept() call" a million times a second), and
+     * once clients leave, the rest are served. */
+    char err_path[] = "/tmp/conclab-61-emfile-XXXXXX";
+    int err_fd = mkstemp(err_path);
+    cr_assert(err_fd >= 0);
+    close(err_fd);
+    for (int k = 0; k < 2; k++) {
+        struct server s;
+        start_server_limited(&s, kinds[k], 24, err_path);
+        int fds[40];
+        for (int i = 0; i < 40; i++)
+            fds[i] = dial(&s); /* the kernel completes them; the server cannot take all */
+        for (int i = 0; i < 30; i++)
+            close(fds[i]);
+        for (int i = 30; i < 40; i++) {
+            say(fds[i], "PARAMS 1 5\n");
+            assert_reply(fds[i], s.kind, "NUMBER\n", "2");
+            close(fds[i]);
+        }
+        stop_server(&s);
+        FILE *f = fopen(err_path, "r");
+        cr_assert_not_null(f);
+        char first[200] = "";
+        bool said_something = fgets(first, sizeof first, f) != NULL;
+        fclose(f);
+        cr_assert(!said_something, "%s wrote on stderr: %s", s.kind, first);
+    }
+    unlink(err_path);
+}
+
 Test(item61, the_demo_runs_clean, .timeout = 40)
 {
     struct run_result *r = calloc(1, sizeof *r);
@@ -561,4 +773,12 @@ Test(item61, bad_flags_are_one_line_and_exit_2, .timeout = 30)
     run_program(r, 10, PROGRAM, "--mode", "serve", "--server", "asyncio", NULL);
     cr_assert_eq(r->exit_code, 2, "stderr: %s", r->err);
     free(r);
+    /* A hard descriptor limit that leaves no room for a single client (the
+     * program keeps 64): a usage error, not a failed calloc of -14 clients. */
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "ulimit -n 50 && exec timeout 10 '%s/" PROGRAM
+             "' --mode load --clients 10 >/dev/null 2>&1", getenv("CONCLAB_BIN"));
+    int status = system(cmd);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "under ulimit -n 50: status 0x%x",
+              (unsigned)status);
 }

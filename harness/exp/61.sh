@@ -75,7 +75,7 @@ mem_ok=$(decide "$mem_ratio > 2" "$control_bad == 0" \
 py_mem=""
 if echo "$servers" | grep -q asyncio; then
     ratio_csv asyncio >"$RUN/61_memory_ratio_asyncio.csv"
-    py_mem=", asyncio $(calc "$(kib asyncio)") KiB (threads/asyncio $(spread "$RUN/61_memory_ratio_asyncio.csv" ratio))"
+    py_mem="; asyncio $(calc "$(kib asyncio)") KiB, threads / asyncio = $(spread "$RUN/61_memory_ratio_asyncio.csv" ratio)"
 fi
 
 {
@@ -96,19 +96,26 @@ labels=${labels# }
 for col in sessions_per_s p99_us rss_kib; do
     summarize "$csv" "$RUN/61_${col}_chart.csv" server,clients "$col"
 done
+# The two log charts in ms and MiB, so their ticks read 1, 10, 100, not 1e+06.
+rescale() { # IN OUT DIVISOR: median, lo and hi (columns 3-5) divided
+    awk -F, -v OFS=, -v d="$3" 'NR > 1 { for (i = 3; i <= 5; i++) $i = $i / d } 1' "$1" >"$2"
+}
+rescale "$RUN/61_p99_us_chart.csv" "$RUN/61_p99_ms_chart.csv" 1000
+rescale "$RUN/61_rss_kib_chart.csv" "$RUN/61_rss_mib_chart.csv" 1024
+rm -f "$RUN/61_p99_us_chart.csv" "$RUN/61_rss_kib_chart.csv"
 plot_lines "$RUN/61_sessions_per_s_chart.csv" "$RUN/61_throughput" \
     title="Item 61: games played per second, N clients at once on loopback" \
     xlabel="concurrent clients (connections)" ylabel="sessions (games) per second" \
     xcol=clients ycol=median lowcol=lo highcol=hi groupcol=server groups="$servers" \
     labels="$labels" logx=10 ymin=0
-plot_lines "$RUN/61_p99_us_chart.csv" "$RUN/61_p99" \
+plot_lines "$RUN/61_p99_ms_chart.csv" "$RUN/61_p99" \
     title="Item 61: 99th percentile of a NUMBER round trip" \
-    xlabel="concurrent clients (connections)" ylabel="p99 latency per request (microseconds)" \
+    xlabel="concurrent clients (connections)" ylabel="p99 latency per request (ms)" \
     xcol=clients ycol=median lowcol=lo highcol=hi groupcol=server groups="$servers" \
     labels="$labels" logx=10 logy=10
-plot_lines "$RUN/61_rss_kib_chart.csv" "$RUN/61_memory" \
+plot_lines "$RUN/61_rss_mib_chart.csv" "$RUN/61_memory" \
     title="Item 61: server resident memory with N clients connected" \
-    xlabel="concurrent clients (connections)" ylabel="server RSS (KiB)" \
+    xlabel="concurrent clients (connections)" ylabel="server resident memory, RSS (MiB)" \
     xcol=clients ycol=median lowcol=lo highcol=hi groupcol=server groups="$servers" \
     labels="$labels" logx=10 logy=10
 

@@ -154,18 +154,21 @@ async def main():
     print("port %d" % server.sockets[0].getsockname()[1], flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    stopped_by = []
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, lambda sig=sig: (stopped_by.append(sig), stop.set()))
     await stop.wait()
     server.close()
     for writer in list(open_writers):
         writer.close()
     await server.wait_closed()
     print("served %d connections, 0 refused" % connections, flush=True)
+    # Stopped by Ctrl-C: exit 130 like the C servers (128 + SIGINT).
+    return 130 if stopped_by and stopped_by[0] == signal.SIGINT else 0
 
 
 if __name__ == "__main__":
     try:
-        asyncio.run(main())
+        sys.exit(asyncio.run(main()))
     except BrokenPipeError:
         sys.exit(0)

@@ -71,7 +71,7 @@ struct game {
 };
 static const struct game book_games[2] = {{1, 5, 3}, {10, 15, 12}};
 
-/* ---- Servers as children: start, watch, stop ------------------------------ */
+/* ---- The servers, each a child process of this program ----------------------- */
 
 struct server_child {
     const char *kind;  /* threads, event or asyncio */
@@ -80,135 +80,11 @@ struct server_child {
     int out_fd;        /* its stdout: "port N" first, its tally at the end */
 };
 
-static void *checked_calloc(size_t n, size_t size)
-{
-    void *p = calloc(n, size);
-    if (!p)
-        cl_fail(__FILE__, __LINE__, "calloc", errno);
-    return p;
-}
-
-/* Reads one line from fd into buf, waiting at most timeout_s; false if none. */
-static bool read_line_within(int fd, char *buf, size_t cap, double timeout_s)
-{
-    size_t used = 0;
-    double end = cl_now() + timeout_s;
-    while (used + 1 < cap && cl_now() < end && !cl_interrupted()) {
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        int ready = poll(&p, 1, 100);
-        if (ready == -1 && errno != EINTR)
-            cl_fail(__FILE__, __LINE__, "poll", errno);
-        if (ready <= 0)
-            continue;
-        ssize_t n = read(fd, buf + used, 1);
-        if (n == -1 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        if (buf[used] == '\n') {
-            buf[used] = '\0';
-            return true;
-        }
-        used++;
-    }
-    buf[used] = '\0';
-    return false;
-}
-
-/* The asyncio server of harness/python, found from this program's own path
- * (build/bin/ -> ../../harness/python) or $CONCLAB_61_SERVER. */
-static const char *python_server_path(void)
-{
-    static char path[PATH_MAX];
-    const char *env = getenv("CONCLAB_61_SERVER");
-    if (env)
-        return access(env, R_OK) == 0 ? env : NULL;
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0)
-        return NULL;
-    exe[n] = '\0';
-    for (int up = 0; up < 5; up++) {
-        char *slash = strrchr(exe, '/');
-        if (!slash)
-            return NULL;
-        *slash = '\0';
-        if (snprintf(path, sizeof path, "%.4000s/harness/python/61_server.py", exe) > 0 &&
-            access(path, R_OK) == 0)
-            return path;
-    }
-    return NULL;
-}
-
-/* The interpreter itself, found by check_python: starting python3 through a
- * wrapper (pyenv's shims are shell scripts) would cost more than the server. */
-static char python_exe[PATH_MAX] = "/usr/bin/python3";
-
-/* Starts a server child on an ephemeral port: this program again in
- * `--mode serve`, or python3 on the asyncio server. */
-static struct server_child start_server(const char *kind, long seed)
-{
-    int out[2];
-    CL_CHECK_SYS(pipe(out));
-    CL_CHECK_SYS(fcntl(out[0], F_SETFD, FD_CLOEXEC));
-    char seed_text[32];
-    snprintf(seed_text, sizeof seed_text, "%ld", seed);
-    const char *script = strcmp(kind, "asyncio") == 0 ? python_server_path() : NULL;
-    CL_CHECK_SYS(fflush(NULL));
-    pid_t pid = fork();
-    CL_CHECK_SYS(pid);
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the parent */
-        if (dup2(out[1], STDOUT_FILENO) == -1)
-            _exit(127);
-        close(out[1]);
-        if (script)
-            execl(python_exe, "python3", script, "--port", "0", "--seed", seed_text, (char *)NULL);
-        else
-            execl("/proc/self/exe", "61_asyncio_port", "--mode", "serve", "--server", kind,
-                  "--port", "0", "--seed", seed_text, (char *)NULL);
-        _exit(127);
-    }
-    CL_CHECK_SYS(close(out[1]));
-    struct server_child s = {.kind = kind, .pid = pid, .out_fd = out[0]};
-    char line[128];
-    if (!read_line_within(s.out_fd, line, sizeof line, 10) || sscanf(line, "port %d", &s.port) != 1) {
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-        close(s.out_fd);
-        if (cl_interrupted())
-            exit(130);
-        cl_die("the %s server did not say its port (it said '%s')", kind, line);
-    }
-    return s;
-}
-
-/* Ctrl-C to the child (its own way to stop), SIGKILL after 5 s; reaped
- * either way. Returns the connections it said it refused. */
-static long stop_server(struct server_child *s)
-{
-    CL_CHECK_SYS(kill(s->pid, SIGINT));
-    int status = 0;
-    double end = cl_now() + 5;
-    pid_t got;
-    while ((got = waitpid(s->pid, &status, WNOHANG)) == 0 && cl_now() < end)
-        cl_sleep(0.005);
-    CL_CHECK_SYS(got);
-    if (got == 0) {
-        CL_CHECK_SYS(kill(s->pid, SIGKILL));
-        CL_CHECK_SYS(waitpid(s->pid, &status, 0));
-        cl_die("the %s server did not stop within 5 s of Ctrl-C", s->kind);
-    }
-    char tally[128];
-    long connections = 0, refused = 0;
-    if (read_line_within(s->out_fd, tally, sizeof tally, 1))
-        sscanf(tally, "served %ld connections, %ld refused", &connections, &refused);
-    CL_CHECK_SYS(close(s->out_fd));
-    bool clean = WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 130);
-    if (!clean)
-        cl_die("the %s server ended badly (status 0x%x)", s->kind, (unsigned)status);
-    return refused;
-}
+/* Defined below, with the rest of the plumbing that runs the servers. */
+static struct server_child start_server(const char *kind, long seed);
+static long stop_server(struct server_child *s);
+static void abandon_server(struct server_child *s);
+static void *checked_calloc(size_t n, size_t size);
 
 /* [p11] What the kernel says about the server: resident memory and threads
  * from /proc/<pid>/status, open descriptors from /proc/<pid>/fd. */
@@ -246,7 +122,21 @@ struct transcript {
     char text[8192];
     size_t len;
     int lines;
+    char error[200]; /* why the games stopped short; "" when they did not */
 };
+
+/* The games cannot go on: say why, and let the caller stop the server
+ * before it dies (so no failure leaves a server child behind). */
+static bool stop_short(struct transcript *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static bool stop_short(struct transcript *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(t->error, sizeof t->error, fmt, ap);
+    va_end(ap);
+    return false;
+}
 
 static void note(struct transcript *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void note(struct transcript *t, const char *fmt, ...)
@@ -274,21 +164,25 @@ static int connect_loopback(int port)
     CL_CHECK_SYS(setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one));
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    CL_CHECK_SYS(connect(fd, (struct sockaddr *)&a, sizeof a));
-    return fd;
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0)
+        return fd;
+    CL_CHECK_SYS(close(fd));
+    return -1;
 }
 
-static void send_line(struct transcript *t, int fd, const char *line)
+static bool send_line(struct transcript *t, int fd, const char *line)
 {
     note(t, "> %s\n", line);
     char buf[GUESS_LINE_MAX + 2];
     int n = snprintf(buf, sizeof buf, "%s\n", line);
     if (send(fd, buf, (size_t)n, MSG_NOSIGNAL) != n)
-        cl_die("could not send '%s' to the server: %s", line, strerror(errno));
+        return stop_short(t, "could not send '%s' to the server: %s", line, strerror(errno));
+    return true;
 }
 
-/* Reads one reply line (blocking, at most 5 s by SO_RCVTIMEO). */
-static void receive_line(int fd, char *buf, size_t cap)
+/* Reads one reply line (blocking, at most 5 s by SO_RCVTIMEO; Ctrl-C
+ * interrupts it). */
+static bool receive_line(struct transcript *t, int fd, char *buf, size_t cap)
 {
     size_t used = 0;
     for (;;) {
@@ -296,48 +190,65 @@ static void receive_line(int fd, char *buf, size_t cap)
         if (n == -1 && errno == EINTR && !cl_interrupted())
             continue;
         if (n <= 0)
-            cl_die("no reply from the server (%s)", n == 0 ? "it closed" : strerror(errno));
+            return stop_short(t, "no reply from the server (%s)",
+                              n == 0 ? "it closed" : strerror(errno));
         if (buf[used] == '\n' || ++used + 1 == cap)
             break;
     }
     buf[used] = '\0';
+    return true;
 }
 
 /* One session, as the book's client plays it: PARAMS, then at most five
  * rounds of NUMBER and REPORT, stopping at Correct, then PARAMS 0 -1. */
-static void play_game(struct transcript *t, int fd, struct game g)
+static bool play_game(struct transcript *t, int fd, struct game g)
 {
     note(t, "Guess a number between %lld and %lld! Shhhhh, it's %lld.\n", g.lo, g.hi, g.secret);
     char line[GUESS_LINE_MAX + 1];
     snprintf(line, sizeof line, "PARAMS %lld %lld", g.lo, g.hi);
-    send_line(t, fd, line);
+    if (!send_line(t, fd, line))
+        return false;
     struct guess_client client;
     guess_client_start(&client, g.secret);
     for (int try = 0; try < GUESS_CLIENT_TRIES; try++) {
-        send_line(t, fd, "NUMBER");
         char reply[GUESS_REPLY_MAX];
-        receive_line(fd, reply, sizeof reply);
+        if (!send_line(t, fd, "NUMBER") || !receive_line(t, fd, reply, sizeof reply))
+            return false;
         note(t, "< %s\n", reply);
         long long number;
         if (!guess_parse_number(reply, strlen(reply), &number) || number < g.lo || number > g.hi)
-            cl_die("'%s' is not a guess in [%lld, %lld]", reply, g.lo, g.hi);
+            return stop_short(t, "'%s' is not a guess in [%lld, %lld]", reply, g.lo, g.hi);
         enum guess_decision d = guess_client_judge(&client, number);
         snprintf(line, sizeof line, "REPORT %s", guess_decision_name(d));
-        send_line(t, fd, line);
+        if (!send_line(t, fd, line))
+            return false;
         if (d == GUESS_CORRECT)
             break;
     }
-    send_line(t, fd, "PARAMS 0 -1");
+    return send_line(t, fd, "PARAMS 0 -1");
 }
 
-/* The book's two games on one connection. */
-static struct transcript play_book_games(int port)
+/* The book's two games on one connection to the server s, which is then
+ * stopped and reaped whatever happened; a game that stopped short ends the
+ * program only after that (exit 130 after Ctrl-C, "!!!" otherwise). */
+static struct transcript play_book_games(struct server_child *s)
 {
     struct transcript t = {.len = 0};
-    int fd = connect_loopback(port);
-    for (int i = 0; i < 2; i++)
-        play_game(&t, fd, book_games[i]);
-    CL_CHECK_SYS(close(fd));
+    int fd = connect_loopback(s->port);
+    bool ok = fd >= 0 || stop_short(&t, "cannot connect to the %s server: %s", s->kind,
+                                    strerror(errno));
+    for (int i = 0; i < 2 && ok; i++)
+        ok = play_game(&t, fd, book_games[i]);
+    if (fd >= 0)
+        CL_CHECK_SYS(close(fd));
+    if (ok)
+        stop_server(s);
+    else
+        abandon_server(s); /* its own exit status would hide what went wrong */
+    if (cl_interrupted())
+        exit(130);
+    if (!ok)
+        cl_die("%s", t.error);
     return t;
 }
 
@@ -580,10 +491,160 @@ static struct load_result run_load(struct server_child *s, long n, long per_clie
      * for its descriptors to come back to where they were before the load. */
     double wait_until = cl_now() + 2;
     long fds;
-    while ((fds = sample_process(s->pid).fds) > idle.fds && cl_now() < wait_until)
+    while ((fds = sample_process(s->pid).fds) > idle.fds && cl_now() < wait_until &&
+           !cl_interrupted())
         cl_sleep(0.01);
     r.fds_leaked = fds - idle.fds;
     return r;
+}
+
+/* ---- Servers as children: start, stop, reap -------------------------------- */
+
+static void *checked_calloc(size_t n, size_t size)
+{
+    void *p = calloc(n, size);
+    if (!p)
+        cl_fail(__FILE__, __LINE__, "calloc", errno);
+    return p;
+}
+
+/* Reads one line from fd into buf, waiting at most timeout_s; false if none. */
+static bool read_line_within(int fd, char *buf, size_t cap, double timeout_s)
+{
+    size_t used = 0;
+    double end = cl_now() + timeout_s;
+    while (used + 1 < cap && cl_now() < end && !cl_interrupted()) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int ready = poll(&p, 1, 100);
+        if (ready == -1 && errno != EINTR)
+            cl_fail(__FILE__, __LINE__, "poll", errno);
+        if (ready <= 0)
+            continue;
+        ssize_t n = read(fd, buf + used, 1);
+        if (n == -1 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        if (buf[used] == '\n') {
+            buf[used] = '\0';
+            return true;
+        }
+        used++;
+    }
+    buf[used] = '\0';
+    return false;
+}
+
+/* The asyncio server of harness/python, found from this program's own path
+ * (build/bin/ -> ../../harness/python) or $CONCLAB_61_SERVER. */
+static const char *python_server_path(void)
+{
+    static char path[PATH_MAX];
+    const char *env = getenv("CONCLAB_61_SERVER");
+    if (env)
+        return access(env, R_OK) == 0 ? env : NULL;
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    for (int up = 0; up < 5; up++) {
+        char *slash = strrchr(exe, '/');
+        if (!slash)
+            return NULL;
+        *slash = '\0';
+        if (snprintf(path, sizeof path, "%.4000s/harness/python/61_server.py", exe) > 0 &&
+            access(path, R_OK) == 0)
+            return path;
+    }
+    return NULL;
+}
+
+/* The interpreter itself, found by check_python: starting python3 through a
+ * wrapper (pyenv's shims are shell scripts) would cost more than the server. */
+static char python_exe[PATH_MAX] = "/usr/bin/python3";
+
+/* A server that failed us: SIGKILL, reaped, its pipe closed, before the
+ * program dies. Every path that can end the program while a child runs goes
+ * through here or stop_server (a wrong answer, a silent server, Ctrl-C); only
+ * a failed system call (cl_fail: out of memory, a bad descriptor) exits
+ * without, and then PR_SET_PDEATHSIG kills the child and init reaps it. */
+static void abandon_server(struct server_child *s)
+{
+    CL_CHECK_SYS(kill(s->pid, SIGKILL));
+    CL_CHECK_SYS(waitpid(s->pid, NULL, 0));
+    CL_CHECK_SYS(close(s->out_fd));
+}
+
+/* Starts a server child on an ephemeral port: this program again in
+ * `--mode serve`, or python3 on the asyncio server. */
+static struct server_child start_server(const char *kind, long seed)
+{
+    int out[2];
+    CL_CHECK_SYS(pipe(out));
+    CL_CHECK_SYS(fcntl(out[0], F_SETFD, FD_CLOEXEC));
+    char seed_text[32];
+    snprintf(seed_text, sizeof seed_text, "%ld", seed);
+    const char *script = strcmp(kind, "asyncio") == 0 ? python_server_path() : NULL;
+    CL_CHECK_SYS(fflush(NULL));
+    pid_t pid = fork();
+    CL_CHECK_SYS(pid);
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the parent */
+        if (dup2(out[1], STDOUT_FILENO) == -1)
+            _exit(127);
+        close(out[1]);
+        if (script)
+            execl(python_exe, "python3", script, "--port", "0", "--seed", seed_text, (char *)NULL);
+        else
+            execl("/proc/self/exe", "61_asyncio_port", "--mode", "serve", "--server", kind,
+                  "--port", "0", "--seed", seed_text, (char *)NULL);
+        _exit(127);
+    }
+    CL_CHECK_SYS(close(out[1]));
+    struct server_child s = {.kind = kind, .pid = pid, .out_fd = out[0]};
+    char line[128];
+    if (!read_line_within(s.out_fd, line, sizeof line, 10) || sscanf(line, "port %d", &s.port) != 1) {
+        abandon_server(&s);
+        if (cl_interrupted())
+            exit(130);
+        cl_die("the %s server did not say its port (it said '%s')", kind, line);
+    }
+    return s;
+}
+
+/* Ctrl-C to the child (its own way to stop), SIGKILL after 5 s (0.3 s when
+ * we were interrupted ourselves: we must be gone within half a second);
+ * reaped either way. Returns the connections it said it refused. */
+static long stop_server(struct server_child *s)
+{
+    CL_CHECK_SYS(kill(s->pid, SIGINT));
+    int status = 0;
+    double end = cl_now() + 5;
+    pid_t got;
+    while ((got = waitpid(s->pid, &status, WNOHANG)) == 0 && cl_now() < end) {
+        if (cl_interrupted() && end > cl_now() + 0.3)
+            end = cl_now() + 0.3;
+        cl_sleep(0.005);
+    }
+    CL_CHECK_SYS(got);
+    if (got == 0) {
+        CL_CHECK_SYS(kill(s->pid, SIGKILL));
+        CL_CHECK_SYS(waitpid(s->pid, &status, 0));
+        CL_CHECK_SYS(close(s->out_fd));
+        if (cl_interrupted())
+            return 0;
+        cl_die("the %s server did not stop within 5 s of Ctrl-C", s->kind);
+    }
+    char tally[128];
+    long connections = 0, refused = 0;
+    if (read_line_within(s->out_fd, tally, sizeof tally, 1))
+        sscanf(tally, "served %ld connections, %ld refused", &connections, &refused);
+    CL_CHECK_SYS(close(s->out_fd));
+    bool clean = WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 130);
+    if (!clean && !cl_interrupted())
+        cl_die("the %s server ended badly (status 0x%x)", s->kind, (unsigned)status);
+    return refused;
 }
 
 /* ---- Plumbing: modes, rows, the story -------------------------------------- */
@@ -620,6 +681,9 @@ static long raise_nofile(long want, long *soft_before, long *hard)
     r.rlim_cur = r.rlim_max;
     CL_CHECK_SYS(setrlimit(RLIMIT_NOFILE, &r));
     long room = *hard - 64; /* stdio, the event loop, /proc reads */
+    if (room < 1)
+        cl_usage_error("the hard descriptor limit %ld leaves no room for clients "
+                       "(this program keeps 64 for itself; see ulimit -Hn)", *hard);
     return want < room ? want : room;
 }
 
@@ -651,6 +715,8 @@ static void check_python(const char *const *list, int n)
         bool found = p && fgets(python_exe, sizeof python_exe, p) && python_exe[0] == '/';
         if (p)
             pclose(p);
+        if (!found && cl_interrupted()) /* Ctrl-C reached python3 too */
+            exit(130);
         if (!found)
             cl_usage_error("the asyncio server needs python3, which is not here");
         python_exe[strcspn(python_exe, "\n")] = '\0';
@@ -688,8 +754,7 @@ static void run_transcript(void)
         cl_usage_error("--mode transcript needs one --server");
     check_python(list, n);
     struct server_child s = start_server(list[0], seed);
-    struct transcript t = play_book_games(s.port);
-    stop_server(&s);
+    struct transcript t = play_book_games(&s);
     fwrite(t.text, 1, t.len, stdout);
 }
 
@@ -769,8 +834,7 @@ static void run_demo(void)
     for (int i = 0; i < n && !cl_interrupted(); i++) {
         struct server_child s = start_server(list[i], seed);
         printf("%s server on 127.0.0.1:%d", list[i], s.port);
-        struct transcript t = play_book_games(s.port);
-        stop_server(&s);
+        struct transcript t = play_book_games(&s);
         if (i == 0) {
             printf("\n%.*s", (int)t.len, t.text);
             first = t;

@@ -10,8 +10,9 @@
  *   PARAMS lo hi   start a session on [lo, hi]; no reply. lo > hi (the book
  *                  sends PARAMS 0 -1) ends the session.
  *   NUMBER         the reply is a guess in [lo, hi] not given before in this
- *                  session; once REPORT Correct came, it is the secret again
- *                  (as in the book).
+ *                  session; once REPORT Correct came, the last guess (the
+ *                  secret) again, as in the book. Errors: no session, no
+ *                  numbers left, more than GUESS_MAX_GUESSES.
  *   REPORT word    Warmer, Colder, Unsure or Correct about the last guess; no
  *                  reply.
  * Anything else gets one line "ERROR ..." and the connection goes on. A line

@@ -23,6 +23,8 @@ struct connection {
 struct server {
     uint64_t seed;
     struct event_base *base;
+    struct evconnlistener *listener;
+    struct event *resume_accepting; /* after running out of descriptors */
     struct connection *open; /* every connection still open, freed at the end */
     struct guess_server_stats stats;
 };
@@ -143,6 +145,27 @@ static void on_accept(struct evconnlistener *listener, evutil_socket_t fd,
     CL_CHECK_SYS(bufferevent_enable(c->bev, EV_READ));
 }
 
+/* accept() failed for want of descriptors (the thread server sleeps 10 ms
+ * then): stop listening for 10 ms, or libevent would retry at once, for ever,
+ * warning on stderr each time and keeping the CPU busy. */
+static void on_accept_error(struct evconnlistener *listener, void *arg)
+{
+    struct server *s = arg;
+    int err = EVUTIL_SOCKET_ERROR();
+    if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM)
+        cl_fail(__FILE__, __LINE__, "accept", err);
+    CL_CHECK_SYS(evconnlistener_disable(listener));
+    struct timeval ten_ms = {0, 10 * 1000};
+    CL_CHECK_SYS(event_add(s->resume_accepting, &ten_ms));
+}
+
+static void on_resume_accepting(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd, (void)what;
+    struct server *s = arg;
+    CL_CHECK_SYS(evconnlistener_enable(s->listener));
+}
+
 /* Every 100 ms: leave the loop on Ctrl-C. */
 static void on_tick(evutil_socket_t fd, short what, void *arg)
 {
@@ -160,9 +183,11 @@ struct guess_server_stats guess_serve_event(int listen_fd, uint64_t seed, void (
     if (!s.base)
         cl_fail(__FILE__, __LINE__, "event_base_new", errno);
     CL_CHECK_SYS(evutil_make_socket_nonblocking(listen_fd));
-    struct evconnlistener *listener = evconnlistener_new(s.base, on_accept, &s, 0, -1, listen_fd);
-    if (!listener)
+    s.listener = evconnlistener_new(s.base, on_accept, &s, 0, -1, listen_fd);
+    s.resume_accepting = evtimer_new(s.base, on_resume_accepting, &s);
+    if (!s.listener || !s.resume_accepting)
         cl_fail(__FILE__, __LINE__, "evconnlistener_new", errno);
+    evconnlistener_set_error_cb(s.listener, on_accept_error);
     struct event *tick = event_new(s.base, -1, EV_PERSIST, on_tick, &s);
     struct timeval every = {0, 100 * 1000};
     if (!tick || event_add(tick, &every) == -1)
@@ -172,7 +197,8 @@ struct guess_server_stats guess_serve_event(int listen_fd, uint64_t seed, void (
     while (s.open)
         close_connection(s.open);
     event_free(tick);
-    evconnlistener_free(listener);
+    event_free(s.resume_accepting);
+    evconnlistener_free(s.listener);
     event_base_free(s.base);
     return s.stats;
 }
