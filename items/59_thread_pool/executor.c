@@ -76,6 +76,7 @@ struct executor {
     atomic_int queued;
     int idle_spinning; /* workers looking again before they sleep [e3] */
     int idle_sleeping; /* workers asleep on work_ready */
+    int wakes_sent;    /* signals sent to sleepers that have not woken yet */
     bool shutting_down;
 };
 
@@ -137,6 +138,8 @@ static struct future *take_next(struct executor *ex, bool just_worked)
             ex->idle_sleeping++;
             CL_CHECK_RC(pthread_cond_wait(&ex->work_ready, &ex->mutex));
             ex->idle_sleeping--;
+            if (ex->wakes_sent > 0) /* ours, most likely; if not, one spare wake later */
+                ex->wakes_sent--;
         }
     }
     struct future *f = ex->head;
@@ -227,10 +230,14 @@ struct future *executor_submit(struct executor *ex, executor_task fn, void *arg)
             ex->head = f;
         ex->tail = f;
         int queued = atomic_fetch_add(&ex->queued, 1) + 1;
-        /* Every spinning worker will take a task before it may sleep, so a
-         * sleeper is needed only for the tasks beyond those. A worker busy
-         * with a task does not count: its task may take a long time. */
-        wake = ex->idle_sleeping > 0 && queued > ex->idle_spinning;
+        /* Every spinning worker, and every sleeper already signalled, will
+         * look at the list before it may sleep again, so another sleeper is
+         * needed only for the tasks beyond those. A worker busy with a task
+         * does not count: its task may take a long time. */
+        int coming = ex->idle_spinning + ex->wakes_sent;
+        wake = ex->idle_sleeping > ex->wakes_sent && queued > coming;
+        if (wake)
+            ex->wakes_sent++;
     }
     CL_CHECK_RC(pthread_mutex_unlock(&ex->mutex));
     if (wake) /* after the unlock, as above: the woken worker finds it free */
