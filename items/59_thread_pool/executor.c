@@ -56,8 +56,9 @@ struct future {
 
     pthread_mutex_t mutex; /* guards everything below */
     pthread_cond_t finished;
-    /* Set under the mutex, like the rest, but atomic so that a waiter can
-     * also look at it without the mutex while it spins ([e4]). */
+    /* Set under the mutex, like the rest, but atomic so that a caller can
+     * also look at it without the mutex: while it spins, and to read a
+     * finished future's outcome ([e4]). */
     atomic_bool done;
     int error;   /* the task's return value, once done */
     void *value; /* what it stored in *result, once done */
@@ -264,10 +265,22 @@ static void look_again_for_result(struct future *f, double deadline)
         CL_CHECK_SYS(sched_yield());
 }
 
+/* The outcome of a future seen done. The worker stores error and value
+ * before it sets `done`, and never changes them after, so once the atomic
+ * `done` reads true they can be read without the mutex. */
+static int outcome(struct future *f, void **result)
+{
+    if (f->error == 0 && result)
+        *result = f->value;
+    return f->error;
+}
+
 /* [e4] */
 int future_result(struct future *f, void **result, double deadline)
 {
     look_again_for_result(f, deadline);
+    if (atomic_load(&f->done)) /* the common case in a batch: no lock at all */
+        return outcome(f, result);
     struct timespec until = deadline_timespec(deadline < 0 ? 0 : deadline);
     CL_CHECK_RC(pthread_mutex_lock(&f->mutex));
     int rc = 0;
@@ -278,11 +291,9 @@ int future_result(struct future *f, void **result, double deadline)
                  rc != ETIMEDOUT)
             cl_fail(__FILE__, __LINE__, "pthread_cond_timedwait", rc);
     }
-    int error = f->done ? f->error : ETIMEDOUT;
-    if (f->done && f->error == 0 && result)
-        *result = f->value;
+    bool done = f->done;
     CL_CHECK_RC(pthread_mutex_unlock(&f->mutex));
-    return error;
+    return done ? outcome(f, result) : ETIMEDOUT;
 }
 
 bool future_done(struct future *f)
