@@ -14,7 +14,8 @@
  * [e4] future_result looks at `done` for a few microseconds, then sleeps on
  *      the future's condition until done or the deadline (CLOCK_MONOTONIC,
  *      the clock cl_now reads).
- * [e5] Shutdown refuses new tasks, lets the workers drain the list, joins them.
+ * [e5] Shutdown refuses new tasks, lets the workers drain the list, joins them
+ *      (a worker still looking again sees it after at most SPIN_S).
  *
  * Why look again before sleeping ([e3], [e4])? Putting a thread to sleep is
  * cheap; waking it is not: the waker makes a system call, and a sleeper on
