@@ -5,6 +5,7 @@
 
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -296,6 +297,148 @@ Test(executor, a_done_future_answers_any_deadline, .timeout = 30)
     value = NULL;
     cr_assert_eq(future_result(f, &value, 0), 0);
     cr_assert_eq((intptr_t)value, 144);
+    future_free(f);
+    executor_shutdown(ex);
+}
+
+/* Idle workers either look again for a few microseconds or sleep, and submit
+ * wakes a sleeper only when no looking worker will take the task. These
+ * tests give the pool every mix of the two: bursts after the workers have
+ * gone to sleep, single tasks spaced out so each finds them asleep, and
+ * several submitting threads at once. A lost wake-up would leave a task
+ * queued forever: its future_result would time out. */
+static void wait_all_squares(struct future **futures, intptr_t first, intptr_t n)
+{
+    for (intptr_t i = 0; i < n; i++) {
+        void *value = NULL;
+        cr_assert_eq(future_result(futures[i], &value, cl_now() + WAIT_S), 0,
+                     "task %ld never ran: a lost wake-up", (long)(first + i));
+        cr_assert_eq((intptr_t)value, (first + i) * (first + i));
+        future_free(futures[i]);
+    }
+}
+
+Test(executor, tasks_submitted_while_workers_sleep_all_complete, .timeout = 60)
+{
+    enum { BURSTS = 40, BURST = 250 };
+    struct executor *ex = executor_new(4);
+    cr_assert_not_null(ex);
+    struct future *futures[BURST];
+    for (intptr_t b = 0; b < BURSTS; b++) {
+        cl_sleep(0.002); /* far longer than any spin: the workers are asleep */
+        intptr_t n = 1 + (b * 37) % BURST; /* bursts of many sizes, 1 included */
+        for (intptr_t i = 0; i < n; i++)
+            cr_assert_not_null(futures[i] = executor_submit(ex, square, (void *)(b * BURST + i)));
+        wait_all_squares(futures, b * BURST, n);
+    }
+    executor_shutdown(ex);
+}
+
+Test(executor, single_tasks_spaced_out_each_wake_a_worker, .timeout = 60)
+{
+    struct executor *ex = executor_new(2);
+    cr_assert_not_null(ex);
+    for (intptr_t i = 0; i < 200; i++) {
+        struct future *f = executor_submit(ex, square, (void *)i);
+        cr_assert_not_null(f);
+        wait_all_squares(&f, i, 1);
+        if (i % 2) /* every other one: long enough for the workers to fall asleep */
+            cl_sleep(0.0005);
+    }
+    executor_shutdown(ex);
+}
+
+/* A worker still looking for work after a quick task must not stop submit
+ * from waking the sleepers the other tasks need: three tasks that each wait
+ * (bounded) until all three run at once get there only if three workers run. */
+Test(executor, a_looking_worker_does_not_keep_sleepers_asleep, .timeout = 30)
+{
+    struct executor *ex = executor_new(3);
+    cr_assert_not_null(ex);
+    for (int attempt = 0; attempt < 20; attempt++) {
+        struct gate3 g = {0, 0};
+        struct future *quick = executor_submit(ex, square, (void *)(intptr_t)3);
+        cr_assert_not_null(quick);
+        wait_all_squares(&quick, 3, 1); /* its worker now looks again briefly */
+        struct future *three[3];
+        for (int i = 0; i < 3; i++)
+            cr_assert_not_null(three[i] = executor_submit(ex, run_with_two_others, &g));
+        for (int i = 0; i < 3; i++) {
+            cr_assert_eq(future_result(three[i], NULL, cl_now() + WAIT_S), 0);
+            future_free(three[i]);
+        }
+        cr_assert_eq(atomic_load(&g.most), 3, "attempt %d: only %d ran at once", attempt,
+                     atomic_load(&g.most));
+    }
+    executor_shutdown(ex);
+}
+
+/* Several threads submitting to one pool at once, with pauses that let the
+ * workers fall asleep now and then. */
+struct submitter {
+    struct executor *ex;
+    intptr_t first;
+    int failures;
+};
+
+enum { PER_SUBMITTER = 3000 };
+
+static void *submit_and_collect(void *arg)
+{
+    struct submitter *s = arg;
+    struct future *futures[100];
+    for (intptr_t done = 0; done < PER_SUBMITTER; done += 100) {
+        for (intptr_t i = 0; i < 100; i++)
+            if (!(futures[i] = executor_submit(s->ex, square, (void *)(s->first + done + i))))
+                s->failures++;
+        for (intptr_t i = 0; i < 100; i++) {
+            void *value = NULL;
+            intptr_t x = s->first + done + i;
+            if (!futures[i])
+                continue;
+            if (future_result(futures[i], &value, cl_now() + WAIT_S) != 0 ||
+                (intptr_t)value != x * x)
+                s->failures++;
+            future_free(futures[i]);
+        }
+        if (done % 1000 == 0)
+            cl_sleep(0.001);
+    }
+    return NULL;
+}
+
+Test(executor, several_submitters_at_once_lose_no_task, .timeout = 60)
+{
+    enum { SUBMITTERS = 4 };
+    struct executor *ex = executor_new(3);
+    cr_assert_not_null(ex);
+    pthread_t threads[SUBMITTERS];
+    struct submitter s[SUBMITTERS];
+    for (int t = 0; t < SUBMITTERS; t++) {
+        s[t] = (struct submitter){ex, (intptr_t)t * PER_SUBMITTER, 0};
+        cr_assert_eq(pthread_create(&threads[t], NULL, submit_and_collect, &s[t]), 0);
+    }
+    for (int t = 0; t < SUBMITTERS; t++) {
+        cr_assert_eq(pthread_join(threads[t], NULL), 0);
+        cr_assert_eq(s[t].failures, 0, "submitter %d", t);
+    }
+    executor_shutdown(ex);
+}
+
+/* The look-again before sleeping must stop at the deadline: a deadline
+ * already past gives ETIMEDOUT on a task that has not run, and the future
+ * stays valid. */
+Test(executor, a_past_deadline_times_out_while_the_task_runs, .timeout = 30)
+{
+    atomic_bool gate = false;
+    struct executor *ex = executor_new(1);
+    cr_assert_not_null(ex);
+    struct future *f = executor_submit(ex, wait_for_gate, &gate);
+    cr_assert_not_null(f);
+    cr_assert_eq(future_result(f, NULL, 0), ETIMEDOUT);
+    cr_assert_eq(future_result(f, NULL, cl_now() - 1), ETIMEDOUT);
+    atomic_store(&gate, true);
+    cr_assert_eq(future_result(f, NULL, cl_now() + WAIT_S), 0);
     future_free(f);
     executor_shutdown(ex);
 }
