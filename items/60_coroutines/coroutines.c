@@ -21,10 +21,10 @@
  * a thread per cell cannot go.
  *
  * Run:  build/bin/60_coroutines                         the whole story
- *       build/bin/60_coroutines --rows 100 --cols 100 --generations 2
- *       build/bin/60_coroutines --fail-at 2,3           an error in one cell
+ *       build/bin/60_coroutines --mode grid --rows 100 --cols 100 --generations 2
+ *       build/bin/60_coroutines --mode grid --fail-at 2,3  an error in one cell
  *       build/bin/60_coroutines --csv --rows 1000 --cols 1000 --rounds 3
- *       build/bin/60_coroutines --csv --costs --coroutines 1000000
+ *       build/bin/60_coroutines --csv --mode costs --coroutines 1000000
  *
  * Prints (a shared 2-core VM; numbers vary from run to run):
  *   (see README.md, "What you should see")
@@ -35,6 +35,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h> /* malloc_trim */
+#endif
 
 /* ---- The concept: one coroutine per cell, one gather per generation -------- */
 
@@ -189,16 +192,27 @@ static enum coro_step start_and_gather(struct coro *self)
 }
 
 struct costs {
-    double start_ns, resume_ns, bytes_rss, ref_ns;
+    double start_ns;      /* per start, on memory the process already holds */
+    double start_cold_ns; /* per start, on fresh memory (page faults included) */
+    double resume_ns;     /* per resume when its timer fires, and finish */
+    double bytes_rss;     /* resident memory per suspended coroutine */
+    double ref_ns;        /* the control: malloc and fill one frame-sized block */
 };
 
-/* The reference a busy machine would slow too: malloc and fill a block the
- * size of a frame, n times (the floor of any per-coroutine allocation). */
-static double malloc_reference_ns(long n)
+/* Gives freed memory back to the system, so that the next round starts cold
+ * again, as the first did (glibc keeps it otherwise; elsewhere: no-op). */
+static void give_memory_back(void)
 {
-    void **blocks = malloc((size_t)n * sizeof *blocks);
-    if (!blocks)
-        cl_fail(__FILE__, __LINE__, "malloc(blocks)", errno);
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
+/* The reference a busy machine would slow too: malloc and fill a block the
+ * size of a frame, n times, on memory the process holds (the floor of any
+ * design that allocates per coroutine). */
+static double malloc_reference_ns(void **blocks, long n)
+{
     double t0 = cl_now();
     for (long i = 0; i < n; i++) {
         blocks[i] = malloc(sizeof(struct idle_task));
@@ -209,12 +223,29 @@ static double malloc_reference_ns(long n)
     double elapsed = cl_now() - t0;
     for (long i = 0; i < n; i++)
         free(blocks[i]);
-    free(blocks);
     return elapsed / (double)n * 1e9;
 }
 
-/* One round: n coroutines started and suspended at once, then resumed and
- * freed. A fresh loop each round, so its timer heap is counted each time. */
+/* One pass: n coroutines started, all suspended at once, resumed, freed.
+ * Returns 0 or ECANCELED (Ctrl-C), with everything freed either way. */
+static int start_suspend_resume(struct cost_bench *b)
+{
+    b->rss_before_kib = b->rss_suspended_kib = 0;
+    memset(b->tasks, 0, (size_t)b->n * sizeof *b->tasks);
+    int rc = coro_run(b->loop, &b->co, start_and_gather);
+    for (long i = 0; i < b->n && b->tasks[i]; i++) {
+        if (rc == ECANCELED)
+            coro_cancel(&b->tasks[i]->co);
+        free(b->tasks[i]);
+    }
+    if (rc == ECANCELED)
+        coro_cancel(&b->co);
+    return rc;
+}
+
+/* One round: a cold pass (fresh memory: the RSS per coroutine), then a warm
+ * pass (the start cost itself), then the malloc control. A fresh loop each
+ * round. */
 static int measure_costs(long n, struct costs *c)
 {
     struct event_base *loop = event_base_new();
@@ -223,20 +254,18 @@ static int measure_costs(long n, struct costs *c)
     struct cost_bench b = {.loop = loop, .n = n, .tasks = calloc((size_t)n, sizeof(void *))};
     if (!b.tasks)
         cl_fail(__FILE__, __LINE__, "calloc(tasks)", errno);
-    memset(b.tasks, 0, (size_t)n * sizeof(void *)); /* touched now, not counted below */
-    int rc = coro_run(loop, &b.co, start_and_gather);
-    for (long i = 0; i < n && b.tasks[i]; i++) {
-        if (rc == ECANCELED)
-            coro_cancel(&b.tasks[i]->co);
-        free(b.tasks[i]);
-    }
-    if (rc == ECANCELED)
-        coro_cancel(&b.co);
-    free(b.tasks);
-    event_base_free(loop);
+    give_memory_back();
+    int rc = start_suspend_resume(&b);
+    c->bytes_rss = (double)(b.rss_suspended_kib - b.rss_before_kib) * 1024.0 / (double)n;
+    c->start_cold_ns = (b.all_started_at - b.started_at) / (double)n * 1e9;
+    if (rc == 0)
+        rc = start_suspend_resume(&b);
     c->start_ns = (b.all_started_at - b.started_at) / (double)n * 1e9;
     c->resume_ns = (b.all_done_at - b.all_started_at) / (double)n * 1e9;
-    c->bytes_rss = (double)(b.rss_suspended_kib - b.rss_before_kib) * 1024.0 / (double)n;
+    c->ref_ns = malloc_reference_ns((void **)b.tasks, n);
+    free(b.tasks);
+    event_base_free(loop);
+    give_memory_back();
     return rc;
 }
 
@@ -245,11 +274,12 @@ static int measure_costs(long n, struct costs *c)
 struct settings {
     long rows, cols, generations, io_ms, rounds, coroutines;
     struct cl_list fail_at;
-    bool csv, costs;
+    const char *mode; /* all | grid | costs */
+    bool csv;
 };
 
 #define LIFE_CSV "variant,rows,cols,cells,io_ms,workers,generations,round,gen_s,peak_rss_kib,threads_peak"
-#define COST_CSV "variant,coroutines,round,start_ns,resume_ns,bytes_rss,bytes_frame,ref_ns"
+#define COST_CSV "variant,coroutines,round,start_ns,start_cold_ns,resume_ns,bytes_rss,bytes_frame,ref_ns"
 #define MAX_CELLS 4194304L /* 4 Mi cells: about 770 MB of frames */
 
 static struct life_grid *new_grid(int rows, int cols)
@@ -362,16 +392,16 @@ static void cost_rows(const struct settings *s)
     cl_csv_header(COST_CSV);
     for (long round = 1; round <= s->rounds; round++) {
         struct costs c;
-        c.ref_ns = malloc_reference_ns(s->coroutines);
         measure_costs(s->coroutines, &c);
         exit_if_interrupted();
-        cl_csv_row("c_coroutine,%ld,%ld,%.1f,%.1f,%.1f,%zu,%.1f", s->coroutines, round, c.start_ns,
-                   c.resume_ns, c.bytes_rss, sizeof(struct idle_task), c.ref_ns);
+        cl_csv_row("c_coroutine,%ld,%ld,%.1f,%.1f,%.1f,%.1f,%zu,%.1f", s->coroutines, round,
+                   c.start_ns, c.start_cold_ns, c.resume_ns, c.bytes_rss,
+                   sizeof(struct idle_task), c.ref_ns);
     }
 }
 
-/* The human story: the book's grid, bigger grids, an error, the costs. */
-static int story(const struct settings *s, const struct life_io *io)
+/* The story's grid part: the grid of --rows x --cols, printed when it fits. */
+static int grid_story(const struct settings *s, const struct life_io *io)
 {
     printf("Every cell a coroutine awaiting %ld ms of I/O on one libevent loop;\n"
            "one gather per generation; checked against the serial reference.\n\n",
@@ -390,7 +420,13 @@ static int story(const struct settings *s, const struct life_io *io)
            s->rows, s->cols, s->rows * s->cols, o.gen_s_mean,
            o.gen_s_mean / (s->io_ms / 1000.0));
     free_grids(&o);
+    return 0;
+}
 
+/* The rest of the story: bigger grids and an error. */
+static void sizes_and_error_story(const struct life_io *io)
+{
+    struct outcome o;
     printf("\nOne generation, more cells (a coroutine each, all waiting at once):\n"
            "%10s %10s %12s %14s\n", "cells", "gen_s", "x latency", "peak RSS MiB");
     const int sides[][2] = {{5, 9}, {100, 100}, {1000, 1000}};
@@ -412,26 +448,30 @@ static int story(const struct settings *s, const struct life_io *io)
         cl_die("cell (2, 3) was told to fail, but the gather reported %d", o.rc);
     printf("  the awaiter of the gather got: simulation error at (%d, %d): %s\n", o.err_y,
            o.err_x, strerror(o.rc));
+}
 
+/* The story's cost part: --coroutines started, suspended, resumed, freed. */
+static void cost_story(const struct settings *s)
+{
     printf("\n%ld coroutines started, suspended at once on the loop, then resumed:\n",
            s->coroutines);
     struct costs c;
-    c.ref_ns = malloc_reference_ns(s->coroutines);
     measure_costs(s->coroutines, &c);
     exit_if_interrupted();
     printf("  start (to its first await)  %6.0f ns each  (malloc + fill of a frame: %.0f ns)\n"
+           "  start, on fresh memory      %6.0f ns each  (the page faults of its bytes)\n"
            "  resume (the timer fires)    %6.0f ns each\n"
            "  memory while suspended      %6.0f bytes each (RSS); the frame is %zu bytes,\n"
            "                              of which %zu the libevent event\n",
-           c.start_ns, c.ref_ns, c.resume_ns, c.bytes_rss, sizeof(struct idle_task),
+           c.start_ns, c.ref_ns, c.start_cold_ns, c.resume_ns, c.bytes_rss, sizeof(struct idle_task),
            event_get_struct_event_size());
-    return 0;
 }
 
 int main(int argc, char **argv)
 {
     struct settings s = {.rows = 5, .cols = 9, .generations = 4, .io_ms = 100, .rounds = 5,
-                         .coroutines = 1000000, .fail_at = {.n = 2, .v = {-1, -1}}};
+                         .coroutines = 1000000, .fail_at = {.n = 2, .v = {-1, -1}},
+                         .mode = "all"};
     struct cl_opt opts[] = {
         {"rows", CL_OPT_INT, &s.rows, "grid rows", 1, 65536},
         {"cols", CL_OPT_INT, &s.cols, "grid columns", 1, 65536},
@@ -439,7 +479,8 @@ int main(int argc, char **argv)
         {"io-ms", CL_OPT_INT, &s.io_ms, "each cell's I/O latency, ms (a timer, not a block)", 0, 10000},
         {"rounds", CL_OPT_INT, &s.rounds, "--csv: rounds (one row each)", 1, 100},
         {"fail-at", CL_OPT_LIST, &s.fail_at, "Y,X: this cell's I/O fails (-1,-1: none)", -1, 65535},
-        {"costs", CL_OPT_FLAG, &s.costs, "--csv: the coroutine cost rows instead of the grid"},
+        {"mode", CL_OPT_CHOICE, &s.mode, "grid: the simulation only; costs: the cost run only",
+         .choices = "all|grid|costs"},
         {"coroutines", CL_OPT_INT, &s.coroutines, "how many coroutines the cost run starts", 1, 4000000},
         {0},
     };
@@ -460,9 +501,18 @@ int main(int argc, char **argv)
         cl_usage_error("--fail-at %d,%d: not a cell of the %ld x %ld grid", io.fail_y, io.fail_x,
                        s.rows, s.cols);
     cl_catch_sigint();
-    if (s.csv && s.costs) {
+    bool all = strcmp(s.mode, "all") == 0, costs_only = strcmp(s.mode, "costs") == 0;
+    if (s.csv && costs_only) {
         cost_rows(&s);
         return 0;
     }
-    return s.csv ? life_rows(&s, &io) : story(&s, &io);
+    if (s.csv)
+        return life_rows(&s, &io); /* --mode all or grid: the grid's rows */
+    if (!costs_only && grid_story(&s, &io) != 0)
+        return 1;
+    if (all)
+        sizes_and_error_story(&io);
+    if (all || costs_only)
+        cost_story(&s);
+    return 0;
 }
