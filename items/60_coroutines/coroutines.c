@@ -91,7 +91,9 @@ static enum coro_step simulate(struct coro *self)
     CORO_BEGIN(self);
     coro_gather_init(&s->gather);
     int rows = s->gen.cur->rows, cols = s->gen.cur->cols;
-    for (int y = 0; y < rows; y++) /* [p4] fan out: start them all, each runs to its await */
+    /* [p4] fan out: start them all, each runs to its await (a row at a
+     * time, looking at Ctrl-C in between: a million starts take a while) */
+    for (int y = 0; y < rows && !cl_interrupted(); y++)
         for (int x = 0; x < cols; x++) {
             struct cell_task *t = &s->cells[(long)y * cols + x];
             *t = (struct cell_task){.gen = &s->gen, .y = y, .x = x};
@@ -178,7 +180,7 @@ static enum coro_step start_and_gather(struct coro *self)
     coro_gather_init(&b->gather);
     b->rss_before_kib = cl_rss_kib();
     b->started_at = cl_now();
-    for (long i = 0; i < b->n; i++) {
+    for (long i = 0; i < b->n && !(i % 65536 == 0 && cl_interrupted()); i++) {
         b->tasks[i] = malloc(sizeof *b->tasks[i]);
         if (!b->tasks[i])
             cl_fail(__FILE__, __LINE__, "malloc(sizeof *b->tasks[i])", errno);
@@ -262,7 +264,7 @@ static int measure_costs(long n, struct costs *c)
         rc = start_suspend_resume(&b);
     c->start_ns = (b.all_started_at - b.started_at) / (double)n * 1e9;
     c->resume_ns = (b.all_done_at - b.all_started_at) / (double)n * 1e9;
-    c->ref_ns = malloc_reference_ns((void **)b.tasks, n);
+    c->ref_ns = rc == 0 ? malloc_reference_ns((void **)b.tasks, n) : 0;
     free(b.tasks);
     event_base_free(loop);
     give_memory_back();
