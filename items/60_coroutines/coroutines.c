@@ -22,7 +22,7 @@
  *
  * Run:  build/bin/60_coroutines                         the whole story
  *       build/bin/60_coroutines --mode grid --rows 100 --cols 100 --generations 2
- *       build/bin/60_coroutines --mode grid --fail-at 2,3  an error in one cell
+ *       build/bin/60_coroutines --mode grid --fail-cell 2,3  an error in one cell
  *       build/bin/60_coroutines --csv --rows 1000 --cols 1000 --rounds 3
  *       build/bin/60_coroutines --csv --mode costs --coroutines 1000000
  *
@@ -274,8 +274,9 @@ static int measure_costs(long n, struct costs *c)
 /* ---- Plumbing: flags, checks, the story, CSV rows ------------------------- */
 
 struct settings {
-    long rows, cols, generations, io_ms, rounds, coroutines;
-    struct cl_list fail_at;
+    struct cl_list rows, cols, fail_cell;
+    long generations, rounds, coroutines;
+    double io_ms;
     const char *mode; /* all | grid | costs */
     bool csv;
 };
@@ -283,6 +284,7 @@ struct settings {
 #define LIFE_CSV "variant,rows,cols,cells,io_ms,workers,generations,round,gen_s,peak_rss_kib,threads_peak"
 #define COST_CSV "variant,coroutines,round,start_ns,start_cold_ns,resume_ns,bytes_rss,bytes_frame,ref_ns"
 #define MAX_CELLS 4194304L /* 4 Mi cells: about 770 MB of frames */
+#define SIMULATION_ERROR_EXIT 3 /* as items 58 and 59: a cell's error was raised again */
 
 static struct life_grid *new_grid(int rows, int cols)
 {
@@ -292,7 +294,7 @@ static struct life_grid *new_grid(int rows, int cols)
     return g;
 }
 
-/* The book's glider on 5 x 9; any other size gets a fixed random pattern. */
+/* The book's glider on 5 x 9; any other size the pattern items 56-59 use. */
 static struct life_grid *starting_grid(int rows, int cols)
 {
     if (rows == 5 && cols == 9) {
@@ -302,13 +304,13 @@ static struct life_grid *starting_grid(int rows, int cols)
         return g;
     }
     struct life_grid *g = new_grid(rows, cols);
-    life_seed(g, 60);
+    life_seed(g, 56);
     return g;
 }
 
 /* One simulation of `generations` steps, checked against the serial
- * reference. Returns its error (0, ECANCELED, EIO) and the grids (caller
- * frees them with free_grids). */
+ * reference: its error (0, ECANCELED, EIO), the failing cell, the mean time
+ * per generation and every generation's grid (free them with free_grids). */
 struct outcome {
     int rc, err_y, err_x;
     double gen_s_mean;
@@ -352,13 +354,6 @@ static struct outcome simulate_checked(int rows, int cols, int generations, cons
     return o;
 }
 
-/* The error path: what reaches the code that awaited the gather. */
-static void report_error(const struct outcome *o)
-{
-    fprintf(stderr, "%s: simulation error at (%d, %d): %s\n", cl_program_name(), o->err_y,
-            o->err_x, strerror(o->rc));
-}
-
 static void exit_if_interrupted(void)
 {
     if (cl_interrupted()) {
@@ -368,31 +363,44 @@ static void exit_if_interrupted(void)
     }
 }
 
-/* --csv: one row per round for the headline chart. */
+/* The error path: what reached the code that awaited the gather. Exit 3. */
+static int simulation_error(struct outcome *o)
+{
+    free_grids(o);
+    exit_if_interrupted();
+    fprintf(stderr, "%s: simulation error at (%d, %d): %s\n", cl_program_name(), o->err_y,
+            o->err_x, strerror(o->rc));
+    return SIMULATION_ERROR_EXIT;
+}
+
+static int rows_of(const struct settings *s, int i) { return (int)s->rows.v[s->rows.n == 1 ? 0 : i]; }
+static int cols_of(const struct settings *s, int i) { return (int)s->cols.v[s->cols.n == 1 ? 0 : i]; }
+static int sizes_of(const struct settings *s) { return s->rows.n > s->cols.n ? s->rows.n : s->cols.n; }
+
+/* --csv: one row per grid size per round, the sizes interleaved. */
 static int life_rows(const struct settings *s, const struct life_io *io)
 {
     cl_csv_header(LIFE_CSV);
-    long cells = s->rows * s->cols;
-    for (long round = 1; round <= s->rounds; round++) {
-        struct outcome o = simulate_checked((int)s->rows, (int)s->cols, (int)s->generations, io);
-        free_grids(&o);
-        exit_if_interrupted();
-        if (o.rc != 0) {
-            report_error(&o);
-            return 1;
+    for (long round = 0; round < s->rounds; round++)
+        for (int i = 0; i < sizes_of(s); i++) {
+            int rows = rows_of(s, i), cols = cols_of(s, i);
+            struct outcome o = simulate_checked(rows, cols, (int)s->generations, io);
+            if (o.rc != 0)
+                return simulation_error(&o);
+            free_grids(&o);
+            long cells = (long)rows * cols;
+            cl_csv_row("coroutines,%d,%d,%ld,%g,%ld,%ld,%ld,%.6f,%ld,%d", rows, cols, cells,
+                       s->io_ms, cells, s->generations, round, o.gen_s_mean, cl_peak_rss_kib(), 1);
         }
-        cl_csv_row("coroutines,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%.6f,%ld,%d", s->rows, s->cols, cells,
-                   s->io_ms, cells, s->generations, round, o.gen_s_mean, cl_peak_rss_kib(), 1);
-    }
     return 0;
 }
 
-/* --csv --costs: the coroutine's own costs, interleaved with the malloc
- * reference, round after round. */
+/* --csv --mode costs: the coroutine's own costs, and the malloc control in
+ * the same round. */
 static void cost_rows(const struct settings *s)
 {
     cl_csv_header(COST_CSV);
-    for (long round = 1; round <= s->rounds; round++) {
+    for (long round = 0; round < s->rounds; round++) {
         struct costs c;
         measure_costs(s->coroutines, &c);
         exit_if_interrupted();
@@ -402,26 +410,25 @@ static void cost_rows(const struct settings *s)
     }
 }
 
-/* The story's grid part: the grid of --rows x --cols, printed when it fits. */
+/* The story's grid part: each --rows x --cols grid once, printed if it fits. */
 static int grid_story(const struct settings *s, const struct life_io *io)
 {
-    printf("Every cell a coroutine awaiting %ld ms of I/O on one libevent loop;\n"
-           "one gather per generation; checked against the serial reference.\n\n",
+    printf("Every cell a coroutine awaiting %g ms of I/O on one libevent loop;\n"
+           "one gather per generation; checked against the serial reference.\n",
            s->io_ms);
-    struct outcome o = simulate_checked((int)s->rows, (int)s->cols, (int)s->generations, io);
-    exit_if_interrupted();
-    if (o.rc != 0) {
+    for (int i = 0; i < sizes_of(s); i++) {
+        int rows = rows_of(s, i), cols = cols_of(s, i);
+        struct outcome o = simulate_checked(rows, cols, (int)s->generations, io);
+        if (o.rc != 0)
+            return simulation_error(&o);
+        putchar('\n');
+        if (cols * (s->generations + 1) <= 200 && rows <= 40)
+            life_print_columns(stdout, o.grids, (int)s->generations + 1, 80);
+        printf("%d x %d = %ld cells: %.3f s per generation (%.2f x the latency), equal to the "
+               "serial grid\n",
+               rows, cols, (long)rows * cols, o.gen_s_mean, o.gen_s_mean / io->latency_s);
         free_grids(&o);
-        report_error(&o);
-        return 1;
     }
-    if (s->cols * (s->generations + 1) <= 200 && s->rows <= 40)
-        life_print_columns(stdout, o.grids, (int)s->generations + 1, 80);
-    printf("\n%ld x %ld = %ld cells: %.3f s per generation (%.2f x the latency), equal to the "
-           "serial grid\n",
-           s->rows, s->cols, s->rows * s->cols, o.gen_s_mean,
-           o.gen_s_mean / (s->io_ms / 1000.0));
-    free_grids(&o);
     return 0;
 }
 
@@ -432,8 +439,8 @@ static void sizes_and_error_story(const struct life_io *io)
     printf("\nOne generation, more cells (a coroutine each, all waiting at once):\n"
            "%10s %10s %12s %14s\n", "cells", "gen_s", "x latency", "peak RSS MiB");
     const int sides[][2] = {{5, 9}, {100, 100}, {1000, 1000}};
+    struct life_io plain = {.latency_s = io->latency_s, .fail_y = -1, .fail_x = -1};
     for (int i = 0; i < 3; i++) {
-        struct life_io plain = {.latency_s = io->latency_s, .fail_y = -1, .fail_x = -1};
         o = simulate_checked(sides[i][0], sides[i][1], 1, &plain);
         free_grids(&o);
         exit_if_interrupted();
@@ -465,22 +472,22 @@ static void cost_story(const struct settings *s)
            "  resume (the timer fires)    %6.0f ns each\n"
            "  memory while suspended      %6.0f bytes each (RSS); the frame is %zu bytes,\n"
            "                              of which %zu the libevent event\n",
-           c.start_ns, c.ref_ns, c.start_cold_ns, c.resume_ns, c.bytes_rss, sizeof(struct idle_task),
-           event_get_struct_event_size());
+           c.start_ns, c.ref_ns, c.start_cold_ns, c.resume_ns, c.bytes_rss,
+           sizeof(struct idle_task), event_get_struct_event_size());
 }
 
 int main(int argc, char **argv)
 {
-    struct settings s = {.rows = 5, .cols = 9, .generations = 4, .io_ms = 100, .rounds = 5,
-                         .coroutines = 1000000, .fail_at = {.n = 2, .v = {-1, -1}},
-                         .mode = "all"};
+    struct settings s = {.rows = {1, {5}}, .cols = {1, {9}}, .generations = 4, .io_ms = 100,
+                         .rounds = 5, .coroutines = 1000000, .mode = "all"};
     struct cl_opt opts[] = {
-        {"rows", CL_OPT_INT, &s.rows, "grid rows", 1, 65536},
-        {"cols", CL_OPT_INT, &s.cols, "grid columns", 1, 65536},
-        {"generations", CL_OPT_INT, &s.generations, "generations to run", 1, 1000},
-        {"io-ms", CL_OPT_INT, &s.io_ms, "each cell's I/O latency, ms (a timer, not a block)", 0, 10000},
-        {"rounds", CL_OPT_INT, &s.rounds, "--csv: rounds (one row each)", 1, 100},
-        {"fail-at", CL_OPT_LIST, &s.fail_at, "Y,X: this cell's I/O fails (-1,-1: none)", -1, 65535},
+        {"rows", CL_OPT_LIST, &s.rows, "grid rows, one per grid", 1, 65536},
+        {"cols", CL_OPT_LIST, &s.cols, "grid columns, paired with --rows", 1, 65536},
+        {"generations", CL_OPT_INT, &s.generations, "generations per run", 1, 1000},
+        {"io-ms", CL_OPT_DOUBLE, &s.io_ms, "each cell's I/O latency, ms (a timer, not a block)", 0, 1000},
+        {"rounds", CL_OPT_INT, &s.rounds, "--csv: rounds of every grid, interleaved", 1, 100},
+        {"fail-cell", CL_OPT_LIST, &s.fail_cell,
+         "Y,X: that cell's coroutine fails; the error reaches the gather's awaiter (exit 3)", 0, 65535},
         {"mode", CL_OPT_CHOICE, &s.mode, "grid: the simulation only; costs: the cost run only",
          .choices = "all|grid|costs"},
         {"coroutines", CL_OPT_INT, &s.coroutines, "how many coroutines the cost run starts", 1, 4000000},
@@ -488,20 +495,42 @@ int main(int argc, char **argv)
     };
     struct cl_program prog = {
         .name = "60_coroutines",
-        .summary = "every Game of Life cell a coroutine on one libevent loop; gather per generation",
-        .epilogue = "At most 4194304 cells (rows x cols). Without --csv: the whole story.",
+        .summary = "every Game of Life cell a coroutine on one libevent loop; a gather per generation",
+        .epilogue =
+            "Examples:\n"
+            "  60_coroutines                                    the whole story\n"
+            "  60_coroutines --mode grid --rows 1000 --cols 1000 --generations 2\n"
+            "  60_coroutines --mode grid --fail-cell 2,3        the error reaches the awaiter\n"
+            "  60_coroutines --csv --rows 5,100,1000 --cols 9,100,1000 --rounds 3\n"
+            "  60_coroutines --csv --mode costs --coroutines 1000000\n"
+            "At most 4194304 cells per grid.\n"
+            "CSV columns: " LIFE_CSV "\n"
+            "  workers: coroutines waiting at once (every cell); threads_peak: 1, the loop's.\n"
+            "--mode costs --csv columns: " COST_CSV "\n"
+            "  start_ns: start to the first await, memory already held; start_cold_ns: on fresh\n"
+            "  memory; bytes_rss: RSS per suspended coroutine; bytes_frame: sizeof its frame;\n"
+            "  ref_ns: the control, malloc and fill of one frame-sized block.\n"
+            "Exit status 3: a cell's error reached the awaiter (--fail-cell).\n",
         .opts = opts};
     cl_parse(&prog, argc, argv);
     s.csv = prog.csv;
-    if (s.rows * s.cols > MAX_CELLS)
-        cl_usage_error("--rows x --cols: %ld cells, at most %ld", s.rows * s.cols, MAX_CELLS);
-    if (s.fail_at.n != 2)
-        cl_usage_error("--fail-at: give two numbers, Y,X");
-    struct life_io io = {.latency_s = s.io_ms / 1000.0, .fail_y = (int)s.fail_at.v[0],
-                         .fail_x = (int)s.fail_at.v[1]};
-    if ((io.fail_y < 0) != (io.fail_x < 0) || io.fail_y >= s.rows || io.fail_x >= s.cols)
-        cl_usage_error("--fail-at %d,%d: not a cell of the %ld x %ld grid", io.fail_y, io.fail_x,
-                       s.rows, s.cols);
+    if (s.rows.n != s.cols.n && s.rows.n != 1 && s.cols.n != 1)
+        cl_usage_error("--rows has %d values and --cols %d: give as many, or one", s.rows.n,
+                       s.cols.n);
+    if (s.fail_cell.n != 0 && s.fail_cell.n != 2)
+        cl_usage_error("--fail-cell takes two numbers, Y,X");
+    struct life_io io = {.latency_s = s.io_ms / 1000.0, .fail_y = -1, .fail_x = -1};
+    if (s.fail_cell.n == 2)
+        io.fail_y = (int)s.fail_cell.v[0], io.fail_x = (int)s.fail_cell.v[1];
+    for (int i = 0; i < sizes_of(&s); i++) {
+        int rows = rows_of(&s, i), cols = cols_of(&s, i);
+        if ((long)rows * cols > MAX_CELLS)
+            cl_usage_error("a %d x %d grid has %ld cells, at most %ld", rows, cols,
+                           (long)rows * cols, MAX_CELLS);
+        if (io.fail_y >= rows || io.fail_x >= cols)
+            cl_usage_error("--fail-cell %d,%d lies outside the %d x %d grid", io.fail_y,
+                           io.fail_x, rows, cols);
+    }
     cl_catch_sigint();
     bool all = strcmp(s.mode, "all") == 0, costs_only = strcmp(s.mode, "costs") == 0;
     if (s.csv && costs_only) {
@@ -509,9 +538,12 @@ int main(int argc, char **argv)
         return 0;
     }
     if (s.csv)
-        return life_rows(&s, &io); /* --mode all or grid: the grid's rows */
-    if (!costs_only && grid_story(&s, &io) != 0)
-        return 1;
+        return life_rows(&s, &io); /* --mode all or grid: the grids' rows */
+    if (!costs_only) {
+        int rc = grid_story(&s, &io);
+        if (rc != 0)
+            return rc;
+    }
     if (all)
         sizes_and_error_story(&io);
     if (all || costs_only)
