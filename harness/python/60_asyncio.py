@@ -13,7 +13,8 @@ Written for conclab (not taken from the book). Two modes, CSV on stdout:
   start_ns: create_task up to the Task's first await, per Task, on memory
   the process already holds (the second pass of each round); start_cold_ns:
   the same on the round's first pass; bytes_rss: resident memory per
-  suspended Task (first pass); bytes_frame: bytes per suspended Task traced
+  suspended Task (first pass; only round 0's is on memory the process did not
+  hold before); bytes_frame: bytes per suspended Task traced
   by tracemalloc (Task, coroutine frame, timer handle), in a separate pass
   because tracing slows everything; ref_ns is left empty.
 
@@ -80,11 +81,17 @@ async def traced_bytes(n):
 def costs(args):
     print("variant,coroutines,round,start_ns,start_cold_ns,resume_ns,bytes_rss,bytes_frame,ref_ns")
     n = args.coroutines
-    traced = asyncio.run(traced_bytes(min(n, 20000)))
-    for rnd in range(1, args.rounds + 1):
+    rows = []
+    for rnd in range(args.rounds):
         gc.collect()
         cold_s, _, rss_delta = asyncio.run(start_suspend_resume(n))
         warm_s, resume_s, _ = asyncio.run(start_suspend_resume(n))
+        rows.append((rnd, warm_s, cold_s, resume_s, rss_delta))
+    # Traced last: tracing slows everything, and the memory it leaves to
+    # reuse would hide the RSS of a later pass. Only the first round's RSS
+    # is from memory the process did not hold yet (the report uses that one).
+    traced = asyncio.run(traced_bytes(n))
+    for rnd, warm_s, cold_s, resume_s, rss_delta in rows:
         print(f"asyncio_task,{n},{rnd},{warm_s / n * 1e9:.1f},{cold_s / n * 1e9:.1f},"
               f"{resume_s / n * 1e9:.1f},{rss_delta * 1024 / n:.1f},{traced:.1f},", flush=True)
 
