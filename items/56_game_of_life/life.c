@@ -209,6 +209,20 @@ struct life_grid *life_reference(const struct life_grid *start, int generations)
     return cur;
 }
 
+int life_threads_now(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    if (f == NULL)
+        return -1;
+    char line[256];
+    int threads = -1;
+    while (fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "Threads: %d", &threads) == 1)
+            break;
+    fclose(f);
+    return threads;
+}
+
 /* ---- Printing --------------------------------------------------------------- */
 
 #define LIFE_SEPARATOR " | "

@@ -90,6 +90,10 @@ long life_population(const struct life_grid *g);
  * returns the final grid (a new one), or NULL with errno set. */
 struct life_grid *life_reference(const struct life_grid *start, int generations);
 
+/* Threads in this process now (Linux: /proc/self/status), or -1 if unknown;
+ * for the threads_peak column of the life items' CSV. */
+int life_threads_now(void);
+
 /* Generations side by side, '*' alive and '-' empty, columns separated by
  * " | ", each headed by its number 0, 1, 2, ... centred over it; when they do
  * not fit in `width` characters they wrap onto more bands, one blank line
