@@ -35,14 +35,23 @@ label_of() {
 }
 flags_of() {
     case $1 in
+        57_thread_per_cell) echo "--part life $threads_only" ;;
         58_queue_workers) echo "--variant queue_workers --workers 5" ;;
         59_thread_pool) echo "--workers 10" ;;
         *) echo "" ;;
     esac
 }
+# 57 times its serial reference (cells x latency) in every round too, unless
+# it offers --variant thread_per_cell to run the threads alone.
+threads_only="" serial_too=1
+if [ -x "$BIN/57_thread_per_cell" ] &&
+    "$BIN/57_thread_per_cell" --help 2>/dev/null | grep -q -- '--variant'; then
+    threads_only="--variant thread_per_cell" serial_too=0
+fi
 predicted_s() { # program cells
     case $1 in
-        57_thread_per_cell) awk -v c="$2" -v l="$lat" 'BEGIN { printf "%.3f", l + c * 3e-5 }' ;;
+        57_thread_per_cell) awk -v c="$2" -v l="$lat" -v s="$serial_too" \
+            'BEGIN { printf "%.3f", l + c * 3e-5 + s * c * l }' ;;
         58_queue_workers) awk -v c="$2" -v l="$lat" 'BEGIN { printf "%.3f", int((c + 4) / 5) * l }' ;;
         59_thread_pool) awk -v c="$2" -v l="$lat" 'BEGIN { printf "%.3f", int((c + 9) / 10) * l }' ;;
         60_coroutines) awk -v c="$2" -v l="$lat" 'BEGIN { printf "%.3f", l + c * 1e-6 }' ;;
@@ -73,7 +82,10 @@ if measuring; then
                 [ "$prog" = 60_coroutines ] || [ "$round" -lt "$other_rounds" ] || continue
                 p=$(predicted_s "$prog" "$cells")
                 if awk "BEGIN { exit !($p > $point_budget_s) }"; then
-                    echo "$prog,$cells,skipped: predicted ${p} s per generation, over the ${point_budget_s} s budget" >>"$RUN/60_stops.csv"
+                    extra=""
+                    [ "$prog" = 57_thread_per_cell ] && [ "$serial_too" = 1 ] &&
+                        extra=" (it also times its serial reference)"
+                    echo "$prog,$cells,skipped: predicted ${p} s per generation$extra, over the ${point_budget_s} s budget" >>"$RUN/60_stops.csv"
                     continue
                 fi
                 rc=0
@@ -86,8 +98,10 @@ if measuring; then
                     echo "$prog,$cells,failed (exit $rc): $why" >>"$RUN/60_stops.csv"
                     continue
                 fi
+                # The first block of rows only (a program may print more after a blank line).
                 awk -F, -v OFS=, -v v="$(label_of "$prog")" -v round="$round" \
-                    'NR > 1 { $1 = v; $8 = round; print }' "$RUN/60_point.csv" >>"$RUN/60_headline.csv"
+                    'NR > 1 && (NF != 11 || $4 !~ /^[0-9]+$/) { exit }
+                     NR > 1 && $1 == v { $8 = round; print }' "$RUN/60_point.csv" >>"$RUN/60_headline.csv"
             done
         done
         round=$((round + 1))
@@ -168,30 +182,55 @@ gen_v=$(decide "$ratio <= 1.5" "$ratio_n > 0 && $small_vs_lat <= 1.5" \
 largest=$(awk -F, 'NR > 1 && $1 == "coroutines" && $4 + 0 > m { m = $4 + 0 } END { print m + 0 }' "$headline")
 largest_x=$(calc "$(median "$headline" gen_s variant=coroutines cells="$largest") / $lat")
 
-# Claim 4: tens of thousands at once where threads cannot: coroutines ran
-# 100,000 cells or more at once, and a thread per cell stopped (failed or
-# over the time budget) at or below that size, or needed 10x the memory.
+# Claim 4: tens of thousands at once where threads cannot. Coroutines must
+# have run 100,000 cells or more at once; threads "cannot" when a thread per
+# cell failed in the headline at or below that size, when item 57's own push
+# (57_refuse.csv, same run) was refused before that many threads, or when a
+# live thread costs at least 10x the memory of a suspended coroutine (item
+# 57's 57_memory.csv, or the headline's peak memory at the same size).
 thr_max=$(awk -F, 'NR > 1 && $1 == "thread_per_cell" && $4 + 0 > m { m = $4 + 0 } END { print m + 0 }' "$headline")
 thr_stop=$(awk -F, '$1 == "57_thread_per_cell" { print $2; exit }' "$RUN/60_stops.csv")
 thr_why=$(awk -F, '$1 == "57_thread_per_cell" { sub(/^[^,]*,[^,]*,/, ""); print; exit }' "$RUN/60_stops.csv")
-rss_ratio=0
-if [ "$thr_max" -gt 0 ]; then
-    rss_ratio=$(calc "$(median "$headline" peak_rss_kib variant=thread_per_cell cells="$thr_max") / $(median "$headline" peak_rss_kib variant=coroutines cells="$thr_max")")
+thr_fail=0
+case $thr_why in failed*) thr_fail=$thr_stop ;; esac
+evidence="" thr_text=""
+if [ "$thr_fail" != 0 ]; then
+    evidence=1 thr_text="a thread per cell failed at $thr_fail cells ($thr_why)"
+elif [ "$thr_stop" = 0 ]; then
+    thr_text="57_thread_per_cell was not built"
+elif [ -n "$thr_stop" ]; then
+    thr_text="a thread per cell ran up to $thr_max cells, then was $thr_why from $thr_stop cells"
 fi
+refused_at=0
+if [ -s "$RUN/57_refuse.csv" ]; then
+    refused_at=$(awk -F, 'NR > 1 && $1 == "natural" && $6 != "none" { print $3 + 1; exit }' "$RUN/57_refuse.csv")
+    refused_at=${refused_at:-0}
+    pushed=$(csv_value "$RUN/57_refuse.csv" started mode=natural)
+    evidence=1
+    if [ "$refused_at" != 0 ]; then
+        thr_text="$thr_text; item 57's push was refused at thread $refused_at"
+    else
+        thr_text="$thr_text; item 57 pushed ${pushed:-?} live threads without a refusal"
+    fi
+fi
+mem_ratio=0
+if [ -s "$RUN/57_memory.csv" ]; then
+    most=$(awk -F, 'NR > 1 && $1 + 0 > m { m = $1 + 0 } END { print m + 0 }' "$RUN/57_memory.csv")
+    thread_kib=$(median "$RUN/57_memory.csv" resident_per_thread_kib threads="$most")
+    mem_ratio=$(calc "$thread_kib * 1024 / $bytes")
+    evidence=1 thr_text="$thr_text; a live thread holds $(calc "$thread_kib") KiB resident (57_memory.csv, $most threads), ${mem_ratio}x a suspended coroutine"
+elif [ "$thr_max" -gt 0 ]; then
+    mem_ratio=$(calc "$(median "$headline" peak_rss_kib variant=thread_per_cell cells="$thr_max") / $(median "$headline" peak_rss_kib variant=coroutines cells="$thr_max")")
+    evidence=1 thr_text="$thr_text; at $thr_max cells its process peaked at ${mem_ratio}x the coroutines' memory"
+fi
+thr_text=${thr_text#; }
 if [ "$largest" -lt 100000 ]; then
     many_v="not reproduced"
-elif [ "$thr_stop" = 0 ]; then
-    many_v="not judged (57_thread_per_cell was not built, nothing to compare with)"
+elif [ -z "$evidence" ]; then
+    many_v="not judged (no thread-per-cell figures in this run: ${thr_text:-none})"
 else
-    many_v=$(verdict "${thr_stop:-0} > 0 && ${thr_stop:-0} <= $largest || $rss_ratio >= 10")
+    many_v=$(verdict "($thr_fail > 0 && $thr_fail <= $largest) || ($refused_at > 0 && $refused_at <= $largest) || $mem_ratio >= 10")
 fi
-if [ "$thr_stop" = 0 ]; then
-    thr_text="57_thread_per_cell was not built, so no thread per cell ran"
-else
-    thr_text="a thread per cell ran up to $thr_max cells"
-fi
-[ -n "$thr_stop" ] && [ "$thr_stop" != 0 ] && thr_text="$thr_text and stopped at $thr_stop ($thr_why)"
-[ "$thr_max" -gt 0 ] && thr_text="$thr_text, with ${rss_ratio}x the coroutines' peak memory at $thr_max cells"
 
 error_v=$(verdict "$(csv_value "$RUN/60_checks.csv" value check=error_reaches_awaiter) == 1")
 
@@ -220,22 +259,26 @@ for v in thread_per_cell queue_workers thread_pool coroutines asyncio; do
         asyncio) labels="$labels CPython_asyncio" ;;
     esac
 done
-vline_args=""
+vline_args="" vline_title=""
 if [ -n "$thr_stop" ] && [ "$thr_stop" != 0 ]; then
     vline_args="vline=$thr_stop"
+    case $thr_why in
+        failed*) vline_title="a thread per cell failed here" ;;
+        *) vline_title="a thread per cell: over the time budget from here" ;;
+    esac
 fi
 plot_lines "$RUN/60_time_chart.csv" "$RUN/60_headline_time" \
     title="Items 57-60: one generation, every cell waiting ${io_ms} ms of I/O" \
     xlabel="cells (tasks waiting at once)" ylabel="time per generation (s)" \
     xcol=cells ycol=median lowcol=lo highcol=hi groupcol=variant groups="${groups# }" \
     labels="${labels# }" logx=10 logy=10 hline="$lat" hlinetitle="one latency (${io_ms} ms)" \
-    ${vline_args:+"$vline_args"} vlinetitle="thread per cell stopped"
+    ${vline_args:+"$vline_args"} vlinetitle="$vline_title"
 plot_lines "$RUN/60_rss_chart.csv" "$RUN/60_headline_rss" \
     title="Items 57-60: peak memory of the process, one generation" \
     xlabel="cells (tasks waiting at once)" ylabel="peak resident memory (MiB)" \
     xcol=cells ycol=median lowcol=lo highcol=hi groupcol=variant groups="${groups# }" \
     labels="${labels# }" logx=10 logy=10 \
-    ${vline_args:+"$vline_args"} vlinetitle="thread per cell stopped"
+    ${vline_args:+"$vline_args"} vlinetitle="$vline_title"
 
 # Costs: bytes per suspended coroutine, and ns per start, C beside asyncio.
 {
