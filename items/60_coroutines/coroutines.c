@@ -201,12 +201,21 @@ struct costs {
     double ref_ns;        /* the control: malloc and fill one frame-sized block */
 };
 
-/* Gives freed memory back to the system, so that the next round starts cold
- * again, as the first did (glibc keeps it otherwise; elsewhere: no-op). */
+/* Gives freed memory back to the system, so that the next pass starts cold;
+ * and keeps freed memory otherwise, so that a warm pass really is warm
+ * (glibc would give some back on its own, depending on its history).
+ * Elsewhere both are no-ops and the two passes may come out alike. */
 static void give_memory_back(void)
 {
 #ifdef __GLIBC__
     malloc_trim(0);
+#endif
+}
+
+static void keep_freed_memory(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
 #endif
 }
 
@@ -256,6 +265,7 @@ static int measure_costs(long n, struct costs *c)
     struct cost_bench b = {.loop = loop, .n = n, .tasks = calloc((size_t)n, sizeof(void *))};
     if (!b.tasks)
         cl_fail(__FILE__, __LINE__, "calloc(tasks)", errno);
+    keep_freed_memory();
     give_memory_back();
     int rc = start_suspend_resume(&b);
     c->bytes_rss = (double)(b.rss_suspended_kib - b.rss_before_kib) * 1024.0 / (double)n;
