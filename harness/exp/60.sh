@@ -227,7 +227,7 @@ thr_text=${thr_text#; }
 if [ "$largest" -lt 100000 ]; then
     many_v="not reproduced"
 elif [ -z "$evidence" ]; then
-    many_v="not judged (no thread-per-cell figures in this run: ${thr_text:-none})"
+    many_v="not judged (no thread-per-cell figures in this run)"
 else
     many_v=$(verdict "($thr_fail > 0 && $thr_fail <= $largest) || ($refused_at > 0 && $refused_at <= $largest) || $mem_ratio >= 10")
 fi
@@ -271,7 +271,7 @@ plot_lines "$RUN/60_time_chart.csv" "$RUN/60_headline_time" \
     title="Items 57-60: one generation, every cell waiting ${io_ms} ms of I/O" \
     xlabel="cells (tasks waiting at once)" ylabel="time per generation (s)" \
     xcol=cells ycol=median lowcol=lo highcol=hi groupcol=variant groups="${groups# }" \
-    labels="${labels# }" logx=10 logy=10 hline="$lat" hlinetitle="one latency (${io_ms} ms)" \
+    labels="${labels# }" logx=10 logy=10 ymin=$(calc "$lat / 2") hline="$lat" hlinetitle="one latency (${io_ms} ms)" \
     ${vline_args:+"$vline_args"} vlinetitle="$vline_title"
 plot_lines "$RUN/60_rss_chart.csv" "$RUN/60_headline_rss" \
     title="Items 57-60: peak memory of the process, one generation" \
