@@ -98,6 +98,10 @@ static void coro_watchdog(evutil_socket_t fd, short what, void *arg)
 
 int coro_run(struct event_base *loop, struct coro *main, coro_body *body)
 {
+    /* Frames hold a struct event as the installed header defines it; a
+     * libevent library built with another layout would write past it. */
+    if (event_get_struct_event_size() != sizeof(struct event))
+        cl_fail(__FILE__, __LINE__, "event_get_struct_event_size() == sizeof(struct event)", EINVAL);
     struct coro_gather done;
     coro_gather_init(&done);
     coro_start(loop, main, body, &done);
