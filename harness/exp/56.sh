@@ -28,9 +28,10 @@ if measuring; then
     rm -f "$RUN/56_one.csv"
     rm -f "$RUN/56_python.csv"
     if command -v python3 >/dev/null 2>&1; then
+        # The larger latency, every grid but the largest: a few seconds.
         lat=${lats##* }
         progress "56: the same in CPython ($(python3 --version 2>&1)), $lat ms per cell"
-        python3 "$HARNESS/python/56_life.py" $pyquick --rows "$rows" --cols "$cols" \
+        python3 "$HARNESS/python/56_life.py" $pyquick --rows "${rows%,*}" --cols "${cols%,*}" \
             --io-ms "$lat" >"$RUN/56_python.csv"
     fi
 fi
@@ -60,16 +61,20 @@ lone_ms=$(calc "$lone_max * $lone_lat")
 
 # ---- The verdict. A sleep is never shorter than asked, so a ratio under 0.9
 # means the model is wrong, whatever the machine did. A busy machine can only
-# make sleeps longer: when the excess over 1.5 comes from the machine (a lone
-# call already took over 1.5x its latency), or sits only at the smaller grids
-# while the largest is in range (one stall of a few ms weighs most on the
-# shortest generations), the run cannot decide.
+# make sleeps longer, so an excess over 1.5 is the machine's, and the run
+# cannot decide, when a lone call already took over 1.5x its latency, or when
+# the excess sits only at the smaller grids (one stall of a few ms weighs most
+# on the shortest generations) or in rounds that disagree (largest over
+# smallest round above 1.5). An excess at the largest grid, steady over the
+# rounds, while a lone call sleeps as asked, is the claim failing.
+unexplained=$(awk -F, -v c="$largest" 'NR > 1 && $3 > 1.5 && $2 == c && $5 <= 1.5 * $4 { n++ }
+    END { print n + 0 }' "$RUN/56_ratio_summary.csv")
 claim="$min_r >= 0.9 && $max_r <= 1.5"
-control="$min_r < 0.9 || $max_r <= 1.5 || ($lone_max <= 1.5 && $largest_max > 1.5)"
+control="$min_r < 0.9 || $max_r <= 1.5 || ($lone_max <= 1.5 && $unexplained > 0)"
 if awk "BEGIN { exit !($lone_max > 1.5) }"; then
     why="a lone game_logic call of $lone_lat ms took $lone_ms ms, ${lone_max}x its latency"
 else
-    why="the excess, up to ${max_r}x, was at the smaller grids only, while the largest ($largest cells) measured ${largest_max}x"
+    why="the excess, up to ${max_r}x, was at the smaller grids or in rounds that disagreed, while a lone call took ${lone_max}x its latency"
 fi
 serial_ok=$(decide "$claim" "$control" "$why")
 
@@ -136,7 +141,7 @@ $(awk -F, 'FNR == 1 { file++; next }
     { printf "| %s | %s | %.4g | %s | %.3g (%.3g-%.3g) |\n", $1, $2, $2 * $1 / 1000, t[$1 "," $2], $3, $4, $5 }' \
     "$RUN/56_time_summary.csv" "$RUN/56_ratio_summary.csv" | sort -t'|' -k2,2g -k3,3n)
 
-A lone \`game_logic\` call, per latency (median over rounds of the mean of 20 calls):
+A lone \`game_logic\` call, per latency (median over rounds of the median of 20 calls):
 $(awk -F, 'NR > 1 { printf "%s ms: %.3gx (%.3g-%.3gx); ", $1, $2, $3, $4 }' "$RUN/56_lone_summary.csv" | sed 's/; $/./')
 
 EOT

@@ -8,9 +8,9 @@ set -eu
 
 prog="$BIN/57_thread_per_cell"
 if [ "$QUICK" = 1 ]; then
-    threads=45,1000,3000 rounds=3 max_threads=3000 pyquick=--quick
+    threads=45,1000,3000 rounds=3 max_threads=3000 pyquick=--quick pythreads=45,1000
 else
-    threads=45,1000,10000 rounds=5 max_threads=20000 pyquick=
+    threads=45,1000,10000 rounds=5 max_threads=20000 pyquick= pythreads=45,1000,10000
 fi
 
 if measuring; then
@@ -18,6 +18,8 @@ if measuring; then
     "$prog" --csv --part life --io-ms 1 --rounds "$rounds" >"$RUN/57_life.csv"
     progress "57: create + join cost at $threads threads, $rounds rounds"
     "$prog" --csv --part cost --threads "$threads" --rounds "$rounds" >"$RUN/57_cost.csv"
+    progress "57: the same, the whole process pinned to CPU 0"
+    "$prog" --csv --part cost --threads "$threads" --rounds "$rounds" --pin >"$RUN/57_cost_pinned.csv"
     progress "57: reserved and resident memory of $threads live threads"
     "$prog" --csv --part memory --threads "$threads" --rounds 2 >"$RUN/57_memory.csv"
     progress "57: push to $max_threads live threads, then with the address space capped"
@@ -28,7 +30,7 @@ if measuring; then
     rm -f "$RUN/57_python.csv"
     if command -v python3 >/dev/null 2>&1; then
         progress "57: threading.Thread start + join in CPython ($(python3 --version 2>&1))"
-        python3 "$HARNESS/python/57_threads.py" $pyquick --threads "$threads" >"$RUN/57_python.csv"
+        python3 "$HARNESS/python/57_threads.py" $pyquick --threads "$pythreads" >"$RUN/57_python.csv"
     fi
 fi
 
@@ -44,6 +46,9 @@ summarize "$RUN/57_cost_ratio.csv" "$RUN/57_cost_ratio_summary.csv" threads rati
 {
     echo "variant,threads,round,us"
     awk -F, -v OFS=, 'NR > 1 { print $1, $2, $3, $5 }' "$RUN/57_cost.csv"
+    if [ -f "$RUN/57_cost_pinned.csv" ]; then
+        awk -F, -v OFS=, 'NR > 1 && $1 == "thread" { print "thread_pinned", $2, $3, $5 }' "$RUN/57_cost_pinned.csv"
+    fi
     if [ -f "$RUN/57_python.csv" ]; then
         awk -F, -v OFS=, 'NR > 1 && $1 == "cpython_thread" { print $1, $2, $3, $5 }' "$RUN/57_python.csv"
     fi
@@ -105,11 +110,12 @@ fi
 } >"$RUN/57.verdicts"
 
 # ---- Charts.
-groups="thread call" labels="C:_a_thread_created_and_joined a_call_to_the_rules_function"
+groups="thread thread_pinned call"
+labels="C:_a_thread_created_and_joined C:_the_same,_pinned_to_CPU_0 a_call_to_the_rules_function"
 if [ -f "$RUN/57_python.csv" ]; then
     pyver=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
-    groups="thread cpython_thread call"
-    labels="C:_a_thread_created_and_joined CPython_${pyver}:_a_Thread_started_and_joined a_call_to_the_rules_function"
+    groups="thread thread_pinned cpython_thread call"
+    labels="C:_a_thread_created_and_joined C:_the_same,_pinned_to_CPU_0 CPython_${pyver}:_a_Thread_started_and_joined a_call_to_the_rules_function"
 fi
 plot_lines "$RUN/57_cost_chart.csv" "$RUN/57_cost" \
     title="Item 57: what a thread costs to start and join (N started, then N joined)" \
@@ -157,18 +163,21 @@ reserved by default).
 **Measured:** starting and joining a thread took **${thread_us} us** at $largest
 threads ($thread_spread), at least **${min_ratio}x** the cost of calling the same
 cell's rules as a function (${call_us} us). The default stack is **${reserved} KiB**
-(\`pthread_attr_getstacksize\`, from \`RLIMIT_STACK\`); with $mem_largest threads
+(\`pthread_attr_getstacksize\`, from \`RLIMIT_STACK\`). Pinned to one CPU, where a new
+thread waits for its creator to yield, a thread cost $(awk -F, -v n="$largest" 'NR > 1 && $1 == "thread_pinned" && $2 == n { printf "%.3g", $3 }' "$RUN/57_cost_chart.csv") us at $largest threads; with $mem_largest threads
 alive at once the address space grew by **${virtual} KiB** per thread but resident
 memory by only **${resident} KiB**: the stack is reserved, and only the pages a
 thread touches become real memory. **Verdict: $cost_ok.**
 
-| threads | create + join per thread (us) | a call (us) | thread / call | CPython Thread start + join (us) |
-|---:|---:|---:|---:|---:|
+| threads | create + join per thread (us) | the same, pinned to CPU 0 (us) | a call (us) | thread / call | CPython Thread start + join (us) |
+|---:|---:|---:|---:|---:|---:|
 $(awk -F, 'FNR == 1 { f++; next } f == 1 { r[$1] = sprintf("%.0f (%.0f-%.0f)", $2, $3, $4); next }
     $1 == "thread" { t[$2] = sprintf("%.3g (%.3g-%.3g)", $3, $4, $5) }
     $1 == "call" { c[$2] = sprintf("%.3g", $3) }
     $1 == "cpython_thread" { p[$2] = sprintf("%.3g (%.3g-%.3g)", $3, $4, $5) }
-    END { for (n in t) printf "| %s | %s | %s | %s | %s |\n", n, t[n], c[n], r[n], (n in p) ? p[n] : "not run" }' \
+    $1 == "thread_pinned" { q[$2] = sprintf("%.3g (%.3g-%.3g)", $3, $4, $5) }
+    END { for (n in t) printf "| %s | %s | %s | %s | %s | %s |\n", n, t[n], (n in q) ? q[n] : "not run",
+        c[n], r[n], (n in p) ? p[n] : "not run" }' \
     "$RUN/57_cost_ratio_summary.csv" "$RUN/57_cost_chart.csv" | sort -t'|' -k2,2n)
 
 ![Item 57, memory per thread](57_memory.svg)
@@ -198,7 +207,7 @@ Carried (the thread stores its error in its own slot, read after the join):
 the caller saw $carried_seen error, at cell $carried_cell.$([ "$py_lost" = 1 ] && echo " CPython did the same: the thread's exception went to \`threading.excepthook\` and \`join()\` returned normally.")
 **Verdict: $error_ok.**
 
-Raw data: [57_life.csv](57_life.csv), [57_cost.csv](57_cost.csv),
+Raw data: [57_life.csv](57_life.csv), [57_cost.csv](57_cost.csv), [57_cost_pinned.csv](57_cost_pinned.csv),
 [57_memory.csv](57_memory.csv), [57_refuse.csv](57_refuse.csv),
 [57_errors.csv](57_errors.csv)$([ -f "$RUN/57_python.csv" ] && echo ", [57_python.csv](57_python.csv) (CPython, \`harness/python/57_threads.py\`)" || echo "; CPython was not available on this machine, so only the C program was run").
 EOT

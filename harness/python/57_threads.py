@@ -52,7 +52,7 @@ def main():
     parser.add_argument("--threads", default="45,1000,10000")
     args = parser.parse_args()
     counts = [int(v) for v in args.threads.split(",")]
-    rounds = 2 if args.quick else 3
+    rounds = 1 if args.quick else 3
     print("variant,threads,round,wall_s,us_per_thread", flush=True)
     for r in range(rounds):
         for n in counts:
