@@ -90,7 +90,7 @@ Test(item59, overhead_bench_rows_for_both_pools, .timeout = 40)
     cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
     /* 2 rounds x 2 modes (batch, one at a time) x 2 pools */
     cr_assert_eq(count_lines(r.out), 1 + 8, "%s", r.out);
-    cr_assert_eq(csv_number(r.out, "mode", "one", "tasks"), 200); /* a tenth of the batch */
+    cr_assert_eq(csv_number(r.out, "mode", "one", "tasks"), 40); /* a fiftieth of the batch */
     cr_assert_gt(csv_number(r.out, "variant", "executor", "per_task_us"), 0);
     cr_assert_gt(csv_number(r.out, "variant", "gthreadpool", "per_task_us"), 0);
 }

@@ -22,6 +22,12 @@ if measuring; then
     progress "58: workers $workers on $sweep x $sweep, both versions"
     "$prog" --csv --variant both --workers "$workers" --rows "$sweep" --cols "$sweep" \
         --io-ms "$io_ms" --rounds "$rounds" >"$RUN/58_workers.csv" 2>>"$RUN/58_stderr.log"
+    rm -f "$RUN/58_python.csv"
+    if command -v python3 >/dev/null 2>&1; then
+        progress "58: CPython's queue.Queue workers, $workers on $sweep x $sweep"
+        python3 "$HARNESS/python/58_queue.py" --rows "$sweep" --cols "$sweep" --workers "$workers" \
+            --io-ms "$io_ms" --rounds 1 >"$RUN/58_python.csv"
+    fi
     same_grid=0
     grep -q '!!!' "$RUN/58_stderr.log" || same_grid=1
     error_ok=0
@@ -74,12 +80,22 @@ plot_lines "$RUN/58_cells_chart.csv" "$RUN/58_cells" \
     labels="5_queue_workers_(median,_min-max_over_rounds)" logx=10 logy=10 \
     ideal="x / 5 * $lat" idealtitle="cells / 5 x latency: the limit of 5 workers"
 summarize "$RUN/58_workers.csv" "$RUN/58_workers_chart.csv" variant,workers gen_s
+groups="queue_workers queue_workers_io_count"
+labels="2_queues,_counting_in_the_main_thread 3_queues,_counting_does_I/O_too"
+py_note="CPython was not available on this machine, so only the C model was run."
+if [ -s "$RUN/58_python.csv" ]; then
+    summarize "$RUN/58_python.csv" "$RUN/58_python_chart.csv" variant,workers gen_s
+    tail -n +2 "$RUN/58_python_chart.csv" >>"$RUN/58_workers_chart.csv"
+    groups="$groups cpython_queue_workers" labels="$labels CPython_queue.Queue_workers"
+    py_one=$(median "$RUN/58_python.csv" gen_s workers=1)
+    py_five=$(median "$RUN/58_python.csv" gen_s workers=5)
+    py_note="CPython ($(python3 --version 2>&1), \`harness/python/58_queue.py\`, one round): the same design with \`queue.Queue\` and \`time.sleep\` on a $sweep x $sweep grid, one worker **$(calc "$py_one") s** per generation, five **$(calc "$py_five") s** ($(calc "$py_one / $py_five")x)."
+fi
 plot_lines "$RUN/58_workers_chart.csv" "$RUN/58_workers" \
     title="Item 58: $cells_sweep cells, ${io_ms} ms of I/O per cell" \
     xlabel="workers (per stage)" ylabel="time per generation (s)" \
     xcol=workers ycol=median lowcol=lo highcol=hi groupcol=variant \
-    groups="queue_workers queue_workers_io_count" \
-    labels="2_queues,_counting_in_the_main_thread 3_queues,_counting_does_I/O_too" \
+    groups="$groups" labels="$labels" \
     logx=2 logy=10 ideal="$cells_sweep / x * $lat" idealtitle="cells / workers x latency"
 
 {
@@ -105,6 +121,7 @@ still slow. **Measured:** five workers ran **${speedup}x** faster than one
 (${speedup_lo}-${speedup_hi}x over $nrounds rounds) on $cells_sweep cells, at
 $(calc "$vs_pred")x the cells / 5 x latency line. Control: one worker spent
 $per_cell_ms ms per cell for a $io_ms ms wait. **Verdict: $scale_v.**
+$py_note
 
 ![Item 58, generation time against workers](58_workers.svg)
 
@@ -126,6 +143,6 @@ deleted against item 56's $lines_56: the queues, the workers, their start and
 shutdown, and errors carried as values do not fit into the serial code's shape.
 **Verdict: $refactor_v.**
 
-Raw data: [58_cells.csv](58_cells.csv), [58_workers.csv](58_workers.csv), [58_checks.csv](58_checks.csv).
+Raw data: [58_cells.csv](58_cells.csv), [58_workers.csv](58_workers.csv), [58_checks.csv](58_checks.csv)$([ -s "$RUN/58_python.csv" ] && echo ", [58_python.csv](58_python.csv)").
 EOT
 } >"$RUN/58.md"

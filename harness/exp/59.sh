@@ -11,12 +11,12 @@ set -eu
 prog="$BIN/59_thread_pool"
 io_ms=1
 if [ "$QUICK" = 1 ]; then
-    rounds=3 side=8 workers=1,2,10,64 pool_rows=5,10,15 pool_cols=9,10,15 tasks=5000 pyrounds=1
+    rounds=3 side=8 workers=1,2,10,64 pool_rows=5,10,15 pool_cols=9,10,15 tasks=20000 pyrounds=1
     four_sizes="5x9 10x10 20x20" serial_upto=100
 else
     rounds=5 side=12 workers=1,2,5,10,20,50,144 pool_rows=5,10,20,30 pool_cols=9,10,20,30
-    tasks=20000 pyrounds=3
-    four_sizes="5x9 10x10 20x20 40x40 70x70 100x100" serial_upto=400
+    tasks=100000 pyrounds=2
+    four_sizes="5x9 10x10 20x20 40x40 100x100" serial_upto=400
 fi
 lat=$(calc "$io_ms / 1000")
 cells_sweep=$((side * side))
@@ -50,6 +50,9 @@ if measuring; then
     fi
 
     # ---- The four answers: same columns from four programs, generation time vs cells.
+    # No verdict rests on it, so a second attempt (run.sh's retry) keeps the first's.
+fi
+if measuring && { [ "${ATTEMPT:-1}" = 1 ] || [ ! -s "$RUN/59_four_answers.csv" ]; }; then
     progress "59: the four answers (56, 57, 58, 59) on grids $four_sizes, ${io_ms} ms per cell"
     header="variant,rows,cols,cells,io_ms,workers,generations,round,gen_s,peak_rss_kib,threads_peak"
     echo "$header" >"$RUN/59_four_answers.csv"
@@ -57,13 +60,23 @@ if measuring; then
         awk -F, -v h="$header" -v v="$1" 'NR == 1 && $0 != h { print "unexpected columns: " $0 > "/dev/stderr"; exit 1 }
             NR > 1 && $1 == v' >>"$RUN/59_four_answers.csv"
     }
+    tpc_only=""
+    if [ -x "$BIN/57_thread_per_cell" ] && "$BIN/57_thread_per_cell" --help | grep -q -- '--variant'; then
+        tpc_only="--variant thread_per_cell"
+    fi
+    echo "${tpc_only:-serial_too}" >"$RUN/59_four_answers.note"
     for size in $four_sizes; do
         r=${size%x*} c=${size#*x}
         if [ $((r * c)) -le "$serial_upto" ]; then
             "$BIN/56_game_of_life" --csv --rows "$r" --cols "$c" --generations 1 --io-ms "$io_ms" \
                 --rounds 3 | keep serial
         fi
-        if [ -x "$BIN/57_thread_per_cell" ]; then
+        # 57 times serial beside its threads in every round, unless it can be
+        # told not to (--variant): without that, it runs only where serial does.
+        if [ -n "$tpc_only" ]; then
+            "$BIN/57_thread_per_cell" --csv --part life $tpc_only --rows "$r" --cols "$c" \
+                --generations 1 --io-ms "$io_ms" --rounds 3 | keep thread_per_cell
+        elif [ -x "$BIN/57_thread_per_cell" ] && [ $((r * c)) -le "$serial_upto" ]; then
             "$BIN/57_thread_per_cell" --csv --part life --rows "$r" --cols "$c" --generations 1 \
                 --io-ms "$io_ms" --rounds 3 | keep thread_per_cell
         fi
@@ -104,10 +117,14 @@ awk -F, 'NR > 1 { c[$1, $2, $7, $5] = $6; k[$2 "," $7 "," $5] = 1 }
 ratio_of() { median "$RUN/59_overhead_ratios.csv" ratio mode="$1" pinned="$2"; }
 glib_spread() { stat "$RUN/59_overhead_ratios.csv" glib_us mode="$1" pinned="$2" | awk '{ printf "%.3g", $3 / $2 }'; }
 rb0=$(ratio_of batch 0) ro0=$(ratio_of one 0) rb1=$(ratio_of batch 1) ro1=$(ratio_of one 1)
-worst_spread=$(printf '%s\n' "$(glib_spread batch 0)" "$(glib_spread one 0)" "$(glib_spread batch 1)" "$(glib_spread one 1)" | sort -g | tail -n 1)
+# The control: pinned to one CPU, where the placement cannot change, only a
+# neighbour can move GThreadPool's own cost from round to round. (Unpinned,
+# a batch's cost is bimodal by nature: it depends on whether the workers
+# keep up with the submitter or go to sleep, so it is no control.)
+worst_spread=$(printf '%s\n' "$(glib_spread batch 1)" "$(glib_spread one 1)" | sort -g | tail -n 1)
 us() { median "$RUN/59_overhead.csv" per_task_us variant="$1" mode="$2" pinned="$3"; }
-overhead_v=$(decide "$rb0 <= 1.1 && $ro0 <= 1.1 && $rb1 <= 1.1 && $ro1 <= 1.1" "$worst_spread <= 3" \
-    "GThreadPool's own cost varied ${worst_spread}x between rounds")
+overhead_v=$(decide "$rb0 <= 1.1 && $ro0 <= 1.1 && $rb1 <= 1.1 && $ro1 <= 1.1" "$worst_spread <= 2" \
+    "pinned to one CPU, GThreadPool's own cost varied ${worst_spread}x between rounds")
 
 py_note="CPython was not available on this machine, so only the C model was run."
 py_speedup=""
@@ -212,7 +229,7 @@ $(awk -F, 'NR > 1 { printf "| %s cells | 10 | %.4f | %.4f | %.4f | %s |\n", $2, 
 ![Item 59, cost of one task](59_overhead.svg)
 
 **What one task costs** (empty tasks on 2 workers; \`batch\`: submit
-$tasks, then wait for every result; \`one\`: submit one, wait for it, a tenth as
+$tasks, then wait for every result; \`one\`: submit one, wait for it, a fiftieth as
 many), the executor beside GLib's GThreadPool in the same run, alternating
 round by round; median over $rounds rounds, in microseconds:
 
@@ -224,8 +241,11 @@ round by round; median over $rounds rounds, in microseconds:
 | one at a time | pinned to CPU 0 | $(us executor one 1) | $(us gthreadpool one 1) | $(calc "$ro1")x |
 
 The goal was no more than GThreadPool's cost per task (within 10%), in every
-row. Control: GThreadPool's own cost varied at most ${worst_spread}x between
-rounds. **Verdict: $overhead_v.** A round trip costs two thread wake-ups;
+row. Control: pinned to one CPU, where only a neighbour can move it,
+GThreadPool's own cost varied at most ${worst_spread}x between rounds (2x
+allowed). Unpinned, a batch's cost is bimodal by nature (the workers either
+keep up with the submitter or fall asleep and are woken), so the unpinned
+rows show a wider spread without the machine being busy. **Verdict: $overhead_v.** A round trip costs two thread wake-ups;
 where they land (the same CPU or the other one) moves it more than either
 pool's own code does.
 
@@ -238,7 +258,8 @@ Generation time against cells with ${io_ms} ms of blocking I/O in every cell
 thread per cell, item 58's five queue workers, and this item's pool of ten.
 The dashed line is the ideal: every cell's I/O at once, one latency per
 generation. The serial line stops at $serial_upto cells: at ${io_ms} ms per cell,
-10,000 cells would take 10 s per generation. The data is in the columns all
+10,000 cells would take 10 s per generation.$(grep -q serial_too "$RUN/59_four_answers.note" 2>/dev/null &&
+    echo " The thread-per-cell line stops there too: item 57's program times serial beside its threads in every round, so it cannot be run alone at the larger sizes.") The data is in the columns all
 four programs print ([59_four_answers.csv](59_four_answers.csv)), so item 60
 can add its coroutines to its own copy of this chart.
 
