@@ -48,6 +48,7 @@
 #include "60_coroutines/coro.h"
 #include "clab.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __GLIBC__
@@ -450,9 +451,11 @@ static int grid_story(const struct settings *s, const struct life_io *io)
         putchar('\n');
         if (cols * (s->generations + 1) <= 200 && rows <= 40)
             life_print_columns(stdout, o.grids, (int)s->generations + 1, 80);
-        printf("%d x %d = %ld cells: %.3f s per generation (%.2f x the latency), equal to the "
-               "serial grid\n",
-               rows, cols, (long)rows * cols, o.gen_s_mean, o.gen_s_mean / io->latency_s);
+        printf("%d x %d = %ld cells: %.3f s per generation", rows, cols, (long)rows * cols,
+               o.gen_s_mean);
+        if (io->latency_s > 0)
+            printf(" (%.2f x the latency)", o.gen_s_mean / io->latency_s);
+        printf(", equal to the serial grid\n");
         free_grids(&o);
     }
     return 0;
@@ -471,7 +474,7 @@ static void sizes_and_error_story(const struct life_io *io)
         free_grids(&o);
         exit_if_interrupted();
         printf("%10ld %10.3f %12.2f %14.1f\n", (long)sides[i][0] * sides[i][1], o.gen_s_mean,
-               o.gen_s_mean / io->latency_s, cl_peak_rss_kib() / 1024.0);
+               io->latency_s > 0 ? o.gen_s_mean / io->latency_s : NAN, cl_peak_rss_kib() / 1024.0);
     }
 
     printf("\nAn error in cell (2, 3)'s coroutine, on the book's grid:\n");
