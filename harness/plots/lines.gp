@@ -78,7 +78,7 @@ if (ideal ne "") { cmd = cmd . sprintf(", %s with lines dt 2 lw 1.5 lc rgb 'gray
 if (hline ne "") { cmd = cmd . sprintf(", %s with lines dt 3 lw 1.5 lc rgb 'black' title '%s'", hline, hlinetitle) }
 if (vline ne "") {
     set arrow 1 from first vline, graph 0 to first vline, graph 1 nohead dt 4 lw 1.5 lc rgb "#aa3333"
-    set label 2 vlinetitle at first vline, graph 0.97 offset 0.5, 0 left font ",9" tc rgb "#aa3333"
+    set label 2 vlinetitle at first vline, graph 0.97 offset -0.5, 0 right font ",9" tc rgb "#aa3333"
 }
 
 set terminal svg size 800,500 dynamic enhanced font "DejaVu Sans,12" background rgb "white"
