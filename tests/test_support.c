@@ -291,3 +291,30 @@ Test(support, children_left_counts_running_and_zombie_children, .timeout = 10)
     cr_assert_eq(cl_children_left(), 1, "a zombie counts, and is reaped");
     cr_assert_eq(cl_children_left(), 0);
 }
+
+Test(support, timespec_at_splits_seconds_and_nanoseconds, .timeout = 5)
+{
+    struct timespec t = cl_timespec_at(1.5);
+    cr_assert_eq(t.tv_sec, 1);
+    cr_assert_eq(t.tv_nsec, 500000000L);
+    t = cl_timespec_at(2.9999999999); /* rounds up into the next second, never 1e9 ns */
+    cr_assert(t.tv_nsec < 1000000000L && t.tv_nsec >= 0);
+    cr_assert(t.tv_sec == 2 || t.tv_sec == 3);
+}
+
+Test(support, a_monotonic_condition_times_out_on_cl_now, .timeout = 5)
+{
+    pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t cond;
+    cl_cond_init_monotonic(&cond);
+    double start = cl_now();
+    struct timespec at = cl_timespec_at(start + 0.05);
+    cr_assert_eq(pthread_mutex_lock(&mutex), 0);
+    int rc;
+    while ((rc = pthread_cond_timedwait(&cond, &mutex, &at)) == 0)
+        ; /* a spurious wake-up: wait again for the same deadline */
+    cr_assert_eq(pthread_mutex_unlock(&mutex), 0);
+    cr_assert_eq(rc, ETIMEDOUT);
+    cr_assert_geq(cl_now(), start + 0.05, "woke %.4f s early", start + 0.05 - cl_now());
+    pthread_cond_destroy(&cond);
+}

@@ -201,6 +201,26 @@ double cl_percentile(double *v, size_t n, double p)
     return v[rank == 0 ? 0 : rank - 1];
 }
 
+void cl_cond_init_monotonic(pthread_cond_t *cond)
+{
+    pthread_condattr_t attr;
+    CL_CHECK_RC(pthread_condattr_init(&attr));
+    CL_CHECK_RC(pthread_condattr_setclock(&attr, CLOCK_MONOTONIC));
+    CL_CHECK_RC(pthread_cond_init(cond, &attr));
+    CL_CHECK_RC(pthread_condattr_destroy(&attr));
+}
+
+struct timespec cl_timespec_at(double when)
+{
+    double whole = floor(when);
+    struct timespec ts = {(time_t)whole, (long)((when - whole) * 1e9)};
+    if (ts.tv_nsec >= 1000000000L) { /* rounding of the fraction */
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return ts;
+}
+
 struct cl_spread cl_spread_of(const double *v, size_t n)
 {
     struct cl_spread s = {NAN, NAN, NAN};

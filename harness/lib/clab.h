@@ -9,6 +9,7 @@
 #define CLAB_H
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -58,6 +59,13 @@ int cl_children_left(void);        /* children not yet reaped (reaps the dead on
  * quiet) and dies with "!!!" if either is not 0. */
 void cl_check_leftovers(int fds_at_start, bool quiet);
 int cl_pin_to_cpu(int cpu);        /* 0, or -1 where pinning is unsupported */
+
+/* Timed waits on the monotonic clock, the one cl_now() reads, so that a
+ * change of the wall clock cannot stretch or shorten a deadline: a condition
+ * variable made by cl_cond_init_monotonic takes cl_timespec_at(deadline),
+ * a cl_now() time, in pthread_cond_timedwait. */
+void cl_cond_init_monotonic(pthread_cond_t *cond);
+struct timespec cl_timespec_at(double when);
 
 /* Ctrl-C for demos that must join threads and reap children: after
  * cl_catch_sigint(), SIGINT only sets a flag, which cl_interrupted() reads;

@@ -45,12 +45,8 @@ void gil_init(struct gil *g, enum gil_policy policy, double switch_interval_s, l
     CL_CHECK_RC(pthread_mutex_init(&g->mutex, NULL));
     /* Waiters time their switch interval on the monotonic clock, so a change
      * of the wall clock cannot stretch or shrink it. */
-    pthread_condattr_t attr;
-    CL_CHECK_RC(pthread_condattr_init(&attr));
-    CL_CHECK_RC(pthread_condattr_setclock(&attr, CLOCK_MONOTONIC));
-    CL_CHECK_RC(pthread_cond_init(&g->released, &attr));
-    CL_CHECK_RC(pthread_cond_init(&g->switched, &attr));
-    CL_CHECK_RC(pthread_condattr_destroy(&attr));
+    cl_cond_init_monotonic(&g->released);
+    cl_cond_init_monotonic(&g->switched);
 }
 
 void gil_destroy(struct gil *g)
@@ -86,17 +82,6 @@ static void put_down(struct gil *g, enum gil_trace_move why)
         CL_CHECK_RC(pthread_cond_signal(&g->released));
 }
 
-/* The deadline for one switch interval from now, on the monotonic clock. */
-static struct timespec interval_from_now(double seconds)
-{
-    struct timespec t;
-    CL_CHECK_SYS(clock_gettime(CLOCK_MONOTONIC, &t));
-    long ns = t.tv_nsec + (long)(seconds * 1e9);
-    t.tv_sec += ns / 1000000000L;
-    t.tv_nsec = ns % 1000000000L;
-    return t;
-}
-
 /* Wait until the lock is free, then take it. waited_since is when this
  * thread stopped running (now, or when a hand-off began). */
 static void wait_and_take(struct gil *g, double waited_since)
@@ -114,7 +99,7 @@ static void wait_and_take(struct gil *g, double waited_since)
             /* Python 3: wait one interval; if nobody took the lock in that
              * time, ask the holder to drop it at its next tick. */
             unsigned long seen = g->generation;
-            struct timespec deadline = interval_from_now(g->switch_interval_s);
+            struct timespec deadline = cl_timespec_at(cl_now() + g->switch_interval_s);
             int rc = pthread_cond_timedwait(&g->released, &g->mutex, &deadline);
             if (rc != 0 && rc != ETIMEDOUT)
                 cl_fail(__FILE__, __LINE__, "pthread_cond_timedwait", rc);

@@ -45,15 +45,6 @@ struct queue {
 
 /* ---- Waiting with a deadline -------------------------------------------- */
 
-static void init_monotonic_cond(pthread_cond_t *cond)
-{
-    pthread_condattr_t attr;
-    CL_CHECK_RC(pthread_condattr_init(&attr));
-    CL_CHECK_RC(pthread_condattr_setclock(&attr, CLOCK_MONOTONIC));
-    CL_CHECK_RC(pthread_cond_init(cond, &attr));
-    CL_CHECK_RC(pthread_condattr_destroy(&attr));
-}
-
 /* Sleeps on cond (mutex held) until signalled or the deadline passes.
  * false once the deadline has passed; the caller rechecks its condition
  * either way, since a wake-up may be spurious or stolen. */
@@ -63,12 +54,7 @@ static bool wait_until(pthread_cond_t *cond, pthread_mutex_t *mutex, double dead
         CL_CHECK_RC(pthread_cond_wait(cond, mutex));
         return true;
     }
-    struct timespec ts;
-    double whole = floor(deadline);
-    ts.tv_sec = (time_t)whole;
-    ts.tv_nsec = (long)((deadline - whole) * 1e9);
-    if (ts.tv_nsec >= 1000000000L)
-        ts.tv_nsec = 999999999L;
+    struct timespec ts = cl_timespec_at(deadline);
     int rc = pthread_cond_timedwait(cond, mutex, &ts);
     if (rc == ETIMEDOUT)
         return false;
@@ -93,9 +79,9 @@ struct queue *queue_new(size_t capacity)
         return NULL;
     }
     CL_CHECK_RC(pthread_mutex_init(&q->mutex, NULL));
-    init_monotonic_cond(&q->not_empty);
-    init_monotonic_cond(&q->not_full);
-    init_monotonic_cond(&q->all_done);
+    cl_cond_init_monotonic(&q->not_empty);
+    cl_cond_init_monotonic(&q->not_full);
+    cl_cond_init_monotonic(&q->all_done);
     return q;
 }
 

@@ -82,27 +82,6 @@ struct executor {
     bool shutting_down;
 };
 
-/* A condition variable that times its waits by CLOCK_MONOTONIC. */
-static void init_monotonic_cond(pthread_cond_t *cond)
-{
-    pthread_condattr_t attr;
-    CL_CHECK_RC(pthread_condattr_init(&attr));
-    CL_CHECK_RC(pthread_condattr_setclock(&attr, CLOCK_MONOTONIC));
-    CL_CHECK_RC(pthread_cond_init(cond, &attr));
-    CL_CHECK_RC(pthread_condattr_destroy(&attr));
-}
-
-static struct timespec deadline_timespec(double deadline)
-{
-    double whole = floor(deadline);
-    struct timespec ts = {(time_t)whole, (long)((deadline - whole) * 1e9)};
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    return ts;
-}
-
 static void future_release(struct future *f)
 {
     if (atomic_fetch_sub(&f->holders, 1) > 1)
@@ -220,7 +199,7 @@ struct future *executor_submit(struct executor *ex, executor_task fn, void *arg)
     atomic_init(&f->holders, 2);
     atomic_init(&f->done, false);
     CL_CHECK_RC(pthread_mutex_init(&f->mutex, NULL));
-    init_monotonic_cond(&f->finished);
+    cl_cond_init_monotonic(&f->finished);
 
     CL_CHECK_RC(pthread_mutex_lock(&ex->mutex));
     bool refused = ex->shutting_down;
@@ -282,7 +261,7 @@ int future_result(struct future *f, void **result, double deadline)
     look_again_for_result(f, deadline);
     if (atomic_load(&f->done)) /* the common case in a batch: no lock at all */
         return outcome(f, result);
-    struct timespec until = deadline_timespec(deadline < 0 ? 0 : deadline);
+    struct timespec until = cl_timespec_at(deadline < 0 ? 0 : deadline);
     CL_CHECK_RC(pthread_mutex_lock(&f->mutex));
     int rc = 0;
     while (!f->done && rc != ETIMEDOUT) {
