@@ -301,3 +301,16 @@ void life_print_columns(FILE *out, struct life_grid *const *gens, int n, int wid
     }
     free(line);
 }
+
+void life_refuse_long_runs(double cell_updates, double wait_s)
+{
+    if (cell_updates > LIFE_MAX_CELL_UPDATES)
+        cl_usage_error("%.3g cell updates (rounds x generations x cells, over every run) is more "
+                       "than the %.0e allowed: fewer rounds, generations or cells",
+                       cell_updates, LIFE_MAX_CELL_UPDATES);
+    if (wait_s > LIFE_MAX_WAIT_S)
+        cl_usage_error("this run would wait at least %.0f s for its I/O (more than the %.0f s "
+                       "allowed): fewer rounds, generations or cells, a shorter --io-ms or more "
+                       "--workers",
+                       wait_s, LIFE_MAX_WAIT_S);
+}

@@ -100,4 +100,13 @@ int life_threads_now(void);
  * between bands. Lines carry no trailing spaces. */
 void life_print_columns(FILE *out, struct life_grid *const *gens, int n, int width);
 
+/* The run-size rule of the worker items (58, 59): a run may make at most
+ * LIFE_MAX_CELL_UPDATES cell updates (rounds x generations x cells, summed
+ * over every run) and wait at most LIFE_MAX_WAIT_S for its I/O even at the
+ * ideal speed; beyond either, a one-line usage error (exit 2), so that no
+ * allowed setting runs for many minutes. */
+#define LIFE_MAX_CELL_UPDATES 2e6
+#define LIFE_MAX_WAIT_S 60.0
+void life_refuse_long_runs(double cell_updates, double wait_s);
+
 #endif

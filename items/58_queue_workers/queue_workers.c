@@ -65,8 +65,6 @@
  * took 75 s; rounds x generations x cells, summed over
  * every run) and at most 60 s of I/O waiting at the ideal speed. */
 #define MAX_CELLS 10000L
-#define MAX_CELL_UPDATES 2e6
-#define MAX_WAIT_S 60.0
 
 /* ---- The concept: workers between queues -------------------------------- */
 
@@ -424,15 +422,7 @@ static void check_run_size(const struct settings *s, struct life_grid **starts, 
             updates += gens * cells * (plain + io_count);
             wait_s += gens * latency * ((plain ? waits : 0) + (io_count ? waits + 1 : 0));
         }
-    if (updates > MAX_CELL_UPDATES)
-        cl_usage_error("%.3g cell updates (rounds x generations x cells, over every run) is more "
-                       "than the %.0e allowed: fewer rounds, generations or cells",
-                       updates, MAX_CELL_UPDATES);
-    if (wait_s > MAX_WAIT_S)
-        cl_usage_error("this run would wait at least %.0f s for its I/O (more than the %.0f s "
-                       "allowed): fewer rounds, generations or cells, a shorter --io-ms or more "
-                       "--workers",
-                       wait_s, MAX_WAIT_S);
+    life_refuse_long_runs(updates, wait_s);
 }
 
 /* Every round runs every (size, variant, workers) once, interleaved. */

@@ -67,8 +67,6 @@
  * of I/O waiting at the ideal speed, and at most ten million empty tasks per
  * pool (rounds x --tasks). */
 #define MAX_CELLS 10000L
-#define MAX_CELL_UPDATES 2e6
-#define MAX_WAIT_S 60.0
 #define MAX_OVERHEAD_TASKS 1e7
 
 /* ---- The concept: one generation on a pool --------------------------------- */
@@ -448,15 +446,7 @@ static void check_run_size(const struct settings *s, struct life_grid **starts, 
             updates += gens * cells;
             wait_s += gens * latency * (double)((cells + workers - 1) / workers);
         }
-    if (updates > MAX_CELL_UPDATES)
-        cl_usage_error("%.3g cell updates (rounds x generations x cells, over every run) is more "
-                       "than the %.0e allowed: fewer rounds, generations or cells",
-                       updates, MAX_CELL_UPDATES);
-    if (wait_s > MAX_WAIT_S)
-        cl_usage_error("this run would wait at least %.0f s for its I/O (more than the %.0f s "
-                       "allowed): fewer rounds, generations or cells, a shorter --io-ms or more "
-                       "--workers",
-                       wait_s, MAX_WAIT_S);
+    life_refuse_long_runs(updates, wait_s);
 }
 
 static int run_rounds(const struct settings *s, struct life_grid **starts, int nsizes,
