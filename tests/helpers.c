@@ -1,6 +1,8 @@
 /* helpers.c - see helpers.h. */
 #include "helpers.h"
 
+#include <dirent.h>
+
 #include <criterion/criterion.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -115,4 +117,23 @@ int count_lines(const char *s)
     for (; *s; s++)
         n += *s == '\n';
     return n;
+}
+
+void use_fresh_tmpdir(char *tmpl)
+{
+    cr_assert_not_null(mkdtemp(tmpl));
+    cr_assert_eq(setenv("TMPDIR", tmpl, 1), 0);
+}
+
+void assert_tmpdir_empty_and_remove(const char *dir)
+{
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d);
+    int entries = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            entries++;
+    closedir(d);
+    cr_assert_eq(entries, 0, "the program left %d entries in %s", entries, dir);
+    cr_assert_eq(rmdir(dir), 0);
 }

@@ -28,4 +28,10 @@ double csv_number(const char *csv, const char *key_col, const char *key, const c
 /* Number of lines in s. */
 int count_lines(const char *s);
 
+/* A fresh, empty folder made from tmpl ("/tmp/testNN-XXXXXX", changed in
+ * place) and set as TMPDIR for the programs the test runs... */
+void use_fresh_tmpdir(char *tmpl);
+/* ...which must have left it empty: fails the test otherwise; removes it. */
+void assert_tmpdir_empty_and_remove(const char *dir);
+
 #endif

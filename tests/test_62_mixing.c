@@ -29,24 +29,6 @@ static const char *steps[] = {"threads", "executor", "threadsafe", "native", "bo
 
 static char tmpdir[] = "/tmp/test62-XXXXXX";
 
-static void use_fresh_tmpdir(void)
-{
-    cr_assert_not_null(mkdtemp(tmpdir));
-    cr_assert_eq(setenv("TMPDIR", tmpdir, 1), 0);
-}
-
-static void assert_tmpdir_empty_and_remove(void)
-{
-    DIR *d = opendir(tmpdir);
-    cr_assert_not_null(d);
-    int entries = 0;
-    for (struct dirent *e; (e = readdir(d));)
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            entries++;
-    closedir(d);
-    cr_assert_eq(entries, 0, "the program left %d entries in %s", entries, tmpdir);
-    cr_assert_eq(rmdir(tmpdir), 0);
-}
 
 /* The one row of a single-step run: every line there, nothing wrong. */
 static void assert_merged_whole(const char *step, int files, int lines)
@@ -61,40 +43,40 @@ static void assert_merged_whole(const char *step, int files, int lines)
 
 Test(item62, every_step_keeps_each_files_order, .timeout = 40)
 {
-    use_fresh_tmpdir();
+    use_fresh_tmpdir(tmpdir);
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         run_program(&r, 20, PROGRAM, "--csv", "--step", steps[i], "--files", "3", "--lines",
                     "20", "--interval-ms", "3", "--poll-ms", "5", "--tail-ms", "0", NULL);
         assert_merged_whole(steps[i], 3, 20);
     }
-    assert_tmpdir_empty_and_remove();
+    assert_tmpdir_empty_and_remove(tmpdir);
 }
 
 Test(item62, a_flood_of_lines_arrives_whole_and_in_order, .timeout = 40)
 {
     /* Writers that never pause: reads find many lines, and half lines, at once. */
-    use_fresh_tmpdir();
+    use_fresh_tmpdir(tmpdir);
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         run_program(&r, 20, PROGRAM, "--csv", "--step", steps[i], "--files", "4", "--lines",
                     "3000", "--interval-ms", "0", "--poll-ms", "1", "--tail-ms", "0", NULL);
         assert_merged_whole(steps[i], 4, 3000);
     }
-    assert_tmpdir_empty_and_remove();
+    assert_tmpdir_empty_and_remove(tmpdir);
 }
 
 Test(item62, one_worker_serves_many_files, .timeout = 30)
 {
-    use_fresh_tmpdir();
+    use_fresh_tmpdir(tmpdir);
     run_program(&r, 20, PROGRAM, "--csv", "--step", "executor", "--workers", "1", "--files",
                 "8", "--lines", "15", "--interval-ms", "2", "--poll-ms", "3", "--tail-ms", "20",
                 NULL);
     assert_merged_whole("executor", 8, 15);
-    assert_tmpdir_empty_and_remove();
+    assert_tmpdir_empty_and_remove(tmpdir);
 }
 
 Test(item62, pinned_rounds_run_every_step, .timeout = 30)
 {
-    use_fresh_tmpdir();
+    use_fresh_tmpdir(tmpdir);
     run_program(&r, 20, PROGRAM, "--csv", "--pin", "--rounds", "2", "--files", "2", "--lines",
                 "5", "--interval-ms", "2", "--poll-ms", "2", "--tail-ms", "0", NULL);
     cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
@@ -104,24 +86,24 @@ Test(item62, pinned_rounds_run_every_step, .timeout = 30)
         snprintf(row, sizeof row, "\n%s,2,1,", steps[i]);
         cr_assert_not_null(strstr(r.out, row), "no round 2 pinned row for %s: %s", steps[i], r.out);
     }
-    assert_tmpdir_empty_and_remove();
+    assert_tmpdir_empty_and_remove(tmpdir);
 }
 
 Test(item62, the_story_gives_the_verdict, .timeout = 30)
 {
-    use_fresh_tmpdir();
+    use_fresh_tmpdir(tmpdir);
     run_program(&r, 20, PROGRAM, "--interval-ms", "5", "--poll-ms", "5", "--tail-ms", "20", NULL);
     cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
     cr_assert_not_null(strstr(r.out, "verdict: both directions of the bridge work without races "
                                      "or lost lines (5 runs checked"),
                        "%s", r.out);
-    assert_tmpdir_empty_and_remove();
+    assert_tmpdir_empty_and_remove(tmpdir);
 }
 
 /* Ctrl-C part-way through: exit 130 within a bounded wait, nothing left. */
 Test(item62, ctrl_c_stops_it_and_removes_the_files, .timeout = 30)
 {
-    use_fresh_tmpdir();
+    use_fresh_tmpdir(tmpdir);
     const char *bin = getenv("CONCLAB_BIN");
     cr_assert_not_null(bin);
     char path[4096];
@@ -151,7 +133,7 @@ Test(item62, ctrl_c_stops_it_and_removes_the_files, .timeout = 30)
         cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130, "%s: status %d", steps[i],
                   status);
     }
-    assert_tmpdir_empty_and_remove();
+    assert_tmpdir_empty_and_remove(tmpdir);
 }
 
 Test(item62, bad_flags_are_one_line_and_exit_2, .timeout = 30)

@@ -22,24 +22,6 @@ static struct run_result r;
 /* A fresh TMPDIR for the program; true if it is empty afterwards. */
 static char tmpdir[] = "/tmp/test63-XXXXXX";
 
-static void use_fresh_tmpdir(void)
-{
-    cr_assert_not_null(mkdtemp(tmpdir));
-    cr_assert_eq(setenv("TMPDIR", tmpdir, 1), 0);
-}
-
-static void assert_tmpdir_empty_and_remove(void)
-{
-    DIR *d = opendir(tmpdir);
-    cr_assert_not_null(d);
-    int entries = 0;
-    for (struct dirent *e; (e = readdir(d));)
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            entries++;
-    closedir(d);
-    cr_assert_eq(entries, 0, "the program left %d entries in %s", entries, tmpdir);
-    cr_assert_eq(rmdir(tmpdir), 0);
-}
 
 static double field(const char *variant, const char *column)
 {
@@ -63,7 +45,7 @@ static int reports_in_all_rows(void)
 
 Test(item63, the_detector_fires_above_the_threshold, .timeout = 30)
 {
-    use_fresh_tmpdir();
+    use_fresh_tmpdir(tmpdir);
     run_program(&r, 20, PROGRAM, "--csv", "--debug", "--work", "sleep", "--block-ms", "150",
                 "--slow-ms", "100", NULL);
     cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
@@ -75,12 +57,12 @@ Test(item63, the_detector_fires_above_the_threshold, .timeout = 30)
     cr_assert_eq(field("offloaded", "slow_main"), 0, "%s", r.out);
     cr_assert_eq(field("offloaded", "slow_writer"), 1, "%s", r.out);
     cr_assert_gt(field("blocking", "ticks"), 0);
-    assert_tmpdir_empty_and_remove();
+    assert_tmpdir_empty_and_remove(tmpdir);
 }
 
 Test(item63, the_detector_is_quiet_below_the_threshold, .timeout = 30)
 {
-    use_fresh_tmpdir();
+    use_fresh_tmpdir(tmpdir);
     /* Sleeps only, and a threshold ten times the block: an fsync, or a
      * sleep on a machine loaded many times over, can really take 100 ms,
      * and then a report is right. */
@@ -89,12 +71,12 @@ Test(item63, the_detector_is_quiet_below_the_threshold, .timeout = 30)
     cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
     cr_assert_eq(count_lines(r.out), 3, "%s", r.out);
     cr_assert_eq(reports_in_all_rows(), 0, "a report below the threshold: %s", r.out);
-    assert_tmpdir_empty_and_remove();
+    assert_tmpdir_empty_and_remove(tmpdir);
 }
 
 Test(item63, the_story_names_the_slow_callback, .timeout = 30)
 {
-    use_fresh_tmpdir();
+    use_fresh_tmpdir(tmpdir);
     run_program(&r, 20, PROGRAM, "--debug", "--variant", "blocking", "--work", "fsync",
                 "--block-ms", "120", NULL);
     cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
@@ -103,22 +85,22 @@ Test(item63, the_story_names_the_slow_callback, .timeout = 30)
     /* the heartbeat itself is never slow */
     cr_assert_null(strstr(r.out, "callback heartbeat"), "%s", r.out);
     cr_assert_not_null(strstr(r.out, "fsyncs)"), "%s", r.out);
-    assert_tmpdir_empty_and_remove();
+    assert_tmpdir_empty_and_remove(tmpdir);
 }
 
 Test(item63, without_debug_nothing_is_reported, .timeout = 30)
 {
-    use_fresh_tmpdir();
+    use_fresh_tmpdir(tmpdir);
     run_program(&r, 20, PROGRAM, "--csv", "--work", "sleep", "--block-ms", "150", NULL);
     cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
     cr_assert_eq(field("blocking", "slow_main"), 0, "%s", r.out);
     cr_assert_eq(field("offloaded", "slow_writer"), 0, "%s", r.out);
-    assert_tmpdir_empty_and_remove();
+    assert_tmpdir_empty_and_remove(tmpdir);
 }
 
 Test(item63, pinned_rounds_interleave, .timeout = 30)
 {
-    use_fresh_tmpdir();
+    use_fresh_tmpdir(tmpdir);
     run_program(&r, 20, PROGRAM, "--csv", "--pin", "--rounds", "2", "--work", "sleep",
                 "--block-ms", "20", NULL);
     cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
@@ -127,13 +109,13 @@ Test(item63, pinned_rounds_interleave, .timeout = 30)
     cr_assert_not_null(strstr(r.out, "\noffloaded,sleep,1,"), "%s", r.out);
     cr_assert_not_null(strstr(r.out, "\nblocking,sleep,2,"), "%s", r.out);
     cr_assert_not_null(strstr(r.out, "\noffloaded,sleep,2,"), "%s", r.out);
-    assert_tmpdir_empty_and_remove();
+    assert_tmpdir_empty_and_remove(tmpdir);
 }
 
 /* Ctrl-C in the middle of a block: exit 130 within a bounded wait, nothing left. */
 Test(item63, ctrl_c_stops_it_mid_block, .timeout = 30)
 {
-    use_fresh_tmpdir();
+    use_fresh_tmpdir(tmpdir);
     const char *bin = getenv("CONCLAB_BIN");
     cr_assert_not_null(bin);
     char path[4096];
@@ -165,7 +147,7 @@ Test(item63, ctrl_c_stops_it_mid_block, .timeout = 30)
         cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130, "%s: status %d",
                   variants[i], status);
     }
-    assert_tmpdir_empty_and_remove();
+    assert_tmpdir_empty_and_remove(tmpdir);
 }
 
 Test(item63, bad_flags_are_one_line_and_exit_2, .timeout = 30)
