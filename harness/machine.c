@@ -4,6 +4,7 @@
 #include "clab.h"
 
 #include <event2/event.h>
+#include <glib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,8 @@ static void describe(FILE *out)
 {
     cl_machine_describe(out);
     fprintf(out, "libevent: %s\n", event_get_version());
+    /* GLib: the side-by-side queue and pool of items 55 and 59. */
+    fprintf(out, "glib: %u.%u.%u\n", glib_major_version, glib_minor_version, glib_micro_version);
 }
 
 /* "key: value" becomes "key,value"; a value with a comma is quoted. */
