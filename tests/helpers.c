@@ -137,3 +137,10 @@ void assert_tmpdir_empty_and_remove(const char *dir)
     cr_assert_eq(entries, 0, "the program left %d entries in %s", entries, dir);
     cr_assert_eq(rmdir(dir), 0);
 }
+
+void assert_one_line_usage_error(const struct run_result *r, const char *what)
+{
+    cr_assert_eq(r->exit_code, 2, "%s: exit %d, stderr: %s", what, r->exit_code, r->err);
+    cr_assert_eq(count_lines(r->err), 1, "%s: %s", what, r->err);
+    cr_assert_null(strstr(r->err, "!!!"), "%s: %s", what, r->err);
+}

@@ -25,6 +25,10 @@ bool csv_field(const char *csv, const char *key_col, const char *key,
 /* The same, as a number; fails the test if the row or column is missing. */
 double csv_number(const char *csv, const char *key_col, const char *key, const char *column);
 
+/* A usage error: exit status 2, one line on stderr, no "!!!"; `what` names
+ * the case in the failure message. */
+void assert_one_line_usage_error(const struct run_result *r, const char *what);
+
 /* Number of lines in s. */
 int count_lines(const char *s);
 

@@ -60,52 +60,45 @@ Test(item58, a_failing_cell_is_raised_again_by_name, .timeout = 40)
     cr_assert_null(strstr(r.err, "!!!"));
 }
 
-static void assert_usage_error(const char *what)
-{
-    cr_assert_eq(r.exit_code, 2, "%s: exit %d, stderr: %s", what, r.exit_code, r.err);
-    cr_assert_eq(count_lines(r.err), 1, "%s: %s", what, r.err);
-    cr_assert_null(strstr(r.err, "!!!"));
-}
-
 Test(item58, bad_flags_are_one_line_and_exit_2, .timeout = 30)
 {
     run_program(&r, 10, PROGRAM, "--workers", "0", NULL);
-    assert_usage_error("zero workers");
+    assert_one_line_usage_error(&r, "zero workers");
     run_program(&r, 10, PROGRAM, "--io-ms", "-1", NULL);
-    assert_usage_error("negative latency");
+    assert_one_line_usage_error(&r, "negative latency");
     run_program(&r, 10, PROGRAM, "--rows", "100000", "--cols", "100000", NULL);
-    assert_usage_error("grid too large");
+    assert_one_line_usage_error(&r, "grid too large");
     cr_assert_not_null(strstr(r.err, "100000 x 100000"), "%s", r.err);
     run_program(&r, 10, PROGRAM, "--fail-cell", "9,0", "--rows", "5", "--cols", "9", NULL);
-    assert_usage_error("failing cell outside the grid");
+    assert_one_line_usage_error(&r, "failing cell outside the grid");
     run_program(&r, 10, PROGRAM, "--fail-cell", "1", NULL);
-    assert_usage_error("failing cell with one number");
+    assert_one_line_usage_error(&r, "failing cell with one number");
     run_program(&r, 10, PROGRAM, "--rows", "1,2,3", "--cols", "4,5", NULL);
-    assert_usage_error("rows and cols that do not pair");
+    assert_one_line_usage_error(&r, "rows and cols that do not pair");
     run_program(&r, 10, PROGRAM, "--workers", "1001", NULL);
-    assert_usage_error("one worker over the range");
+    assert_one_line_usage_error(&r, "one worker over the range");
     run_program(&r, 10, PROGRAM, "--workers", "1,,2", NULL);
-    assert_usage_error("an empty item in a list");
+    assert_one_line_usage_error(&r, "an empty item in a list");
     run_program(&r, 10, PROGRAM, "--csv=1", NULL);
-    assert_usage_error("a value for a flag that takes none");
+    assert_one_line_usage_error(&r, "a value for a flag that takes none");
 }
 
 /* Every invocation is bounded to about a minute (see --help). */
 Test(item58, runs_too_long_are_refused_with_the_reason, .timeout = 30)
 {
     run_program(&r, 10, PROGRAM, "--rows", "101", "--cols", "100", NULL);
-    assert_usage_error("a grid over 10,000 cells");
+    assert_one_line_usage_error(&r, "a grid over 10,000 cells");
     cr_assert_not_null(strstr(r.err, "10000"), "%s", r.err);
     /* 100 x 100 cells x 1 s, one worker: 10,000 s per generation at best */
     run_program(&r, 10, PROGRAM, "--rows", "100", "--cols", "100", "--io-ms", "1000",
                 "--workers", "1", "--generations", "1", "--rounds", "1", NULL);
-    assert_usage_error("hours of I/O waiting");
+    assert_one_line_usage_error(&r, "hours of I/O waiting");
     cr_assert_not_null(strstr(r.err, "would wait at least"), "%s", r.err);
     /* 100 x 10,000 x 6 = 6e6 cell updates with no I/O at all */
     run_program(&r, 10, PROGRAM, "--rows", "100", "--cols", "100", "--io-ms", "0",
                 "--workers", "5", "--generations", "6", "--rounds", "100",
                 "--variant", "queue_workers", NULL);
-    assert_usage_error("too many cell updates");
+    assert_one_line_usage_error(&r, "too many cell updates");
     cr_assert_not_null(strstr(r.err, "cell updates"), "%s", r.err);
 }
 

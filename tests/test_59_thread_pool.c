@@ -60,51 +60,44 @@ Test(item59, a_failing_cell_is_raised_again_by_name, .timeout = 40)
     cr_assert_null(strstr(r.err, "!!!"));
 }
 
-static void assert_usage_error(const char *what)
-{
-    cr_assert_eq(r.exit_code, 2, "%s: exit %d, stderr: %s", what, r.exit_code, r.err);
-    cr_assert_eq(count_lines(r.err), 1, "%s: %s", what, r.err);
-    cr_assert_null(strstr(r.err, "!!!"));
-}
-
 Test(item59, bad_flags_are_one_line_and_exit_2, .timeout = 30)
 {
     run_program(&r, 10, PROGRAM, "--workers", "0", NULL);
-    assert_usage_error("zero workers");
+    assert_one_line_usage_error(&r, "zero workers");
     run_program(&r, 10, PROGRAM, "--io-ms", "-1", NULL);
-    assert_usage_error("negative latency");
+    assert_one_line_usage_error(&r, "negative latency");
     run_program(&r, 10, PROGRAM, "--rows", "100000", "--cols", "100000", NULL);
-    assert_usage_error("grid too large");
+    assert_one_line_usage_error(&r, "grid too large");
     cr_assert_not_null(strstr(r.err, "100000 x 100000"), "%s", r.err);
     run_program(&r, 10, PROGRAM, "--fail-cell", "9,0", "--rows", "5", "--cols", "9", NULL);
-    assert_usage_error("failing cell outside the grid");
+    assert_one_line_usage_error(&r, "failing cell outside the grid");
     run_program(&r, 10, PROGRAM, "--fail-cell", "1", NULL);
-    assert_usage_error("failing cell with one number");
+    assert_one_line_usage_error(&r, "failing cell with one number");
     run_program(&r, 10, PROGRAM, "--rows", "1,2,3", "--cols", "4,5", NULL);
-    assert_usage_error("rows and cols that do not pair");
+    assert_one_line_usage_error(&r, "rows and cols that do not pair");
     run_program(&r, 10, PROGRAM, "--workers", "1001", NULL);
-    assert_usage_error("one worker over the range");
+    assert_one_line_usage_error(&r, "one worker over the range");
     run_program(&r, 10, PROGRAM, "--workers", "1,,2", NULL);
-    assert_usage_error("an empty item in a list");
+    assert_one_line_usage_error(&r, "an empty item in a list");
     run_program(&r, 10, PROGRAM, "--csv=1", NULL);
-    assert_usage_error("a value for a flag that takes none");
+    assert_one_line_usage_error(&r, "a value for a flag that takes none");
 }
 
 /* Every invocation is bounded to about a minute (see --help). */
 Test(item59, runs_too_long_are_refused_with_the_reason, .timeout = 30)
 {
     run_program(&r, 10, PROGRAM, "--rows", "101", "--cols", "100", NULL);
-    assert_usage_error("a grid over 10,000 cells");
+    assert_one_line_usage_error(&r, "a grid over 10,000 cells");
     cr_assert_not_null(strstr(r.err, "10000"), "%s", r.err);
     /* 100 x 100 cells x 1 s, one worker: 10,000 s per generation at best */
     run_program(&r, 10, PROGRAM, "--rows", "100", "--cols", "100", "--io-ms", "1000",
                 "--workers", "1", "--generations", "1", "--rounds", "1", NULL);
-    assert_usage_error("hours of I/O waiting");
+    assert_one_line_usage_error(&r, "hours of I/O waiting");
     cr_assert_not_null(strstr(r.err, "would wait at least"), "%s", r.err);
     /* 100 x 10,000 x 6 = 6e6 cell updates with no I/O at all */
     run_program(&r, 10, PROGRAM, "--rows", "100", "--cols", "100", "--io-ms", "0",
                 "--workers", "5", "--generations", "6", "--rounds", "100", NULL);
-    assert_usage_error("too many cell updates");
+    assert_one_line_usage_error(&r, "too many cell updates");
     cr_assert_not_null(strstr(r.err, "cell updates"), "%s", r.err);
 }
 
@@ -125,16 +118,16 @@ Test(item59, overhead_bench_rows_for_both_pools, .timeout = 40)
 Test(item59, flags_of_the_other_bench_are_refused, .timeout = 30)
 {
     run_program(&r, 10, PROGRAM, "--bench", "overhead", "--fail-cell", "2,3", NULL);
-    assert_usage_error("--fail-cell with the overhead bench");
+    assert_one_line_usage_error(&r, "--fail-cell with the overhead bench");
     run_program(&r, 10, PROGRAM, "--bench", "overhead", "--io-ms", "5", NULL);
-    assert_usage_error("--io-ms with the overhead bench");
+    assert_one_line_usage_error(&r, "--io-ms with the overhead bench");
     run_program(&r, 10, PROGRAM, "--bench", "overhead", "--workers", "1,2", NULL);
-    assert_usage_error("two pool sizes for the overhead bench");
+    assert_one_line_usage_error(&r, "two pool sizes for the overhead bench");
     run_program(&r, 10, PROGRAM, "--tasks", "5", NULL);
-    assert_usage_error("--tasks with the Game of Life");
+    assert_one_line_usage_error(&r, "--tasks with the Game of Life");
     run_program(&r, 10, PROGRAM, "--bench", "overhead", "--tasks", "1000000", "--rounds", "11",
                 NULL);
-    assert_usage_error("more than 1e7 empty tasks");
+    assert_one_line_usage_error(&r, "more than 1e7 empty tasks");
     /* with no --workers, the overhead bench uses 2, as the story does */
     run_program(&r, 20, PROGRAM, "--bench", "overhead", "--csv", "--tasks", "100", "--rounds",
                 "1", NULL);
