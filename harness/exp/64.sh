@@ -195,9 +195,11 @@ and a pool of forked worker processes that get their pairs and send back their
 results as bytes through pipes (\`processes\`). Every answer is checked against
 Euclid's algorithm, and every executor first against hand-checked pairs. This
 machine has **$cores cores**, so the best possible speedup is ${cores}x. The
-runs were interleaved over $rounds rounds (serial, every pool, serial, ...);
-each speedup divides by the serial time of its own round, and the figures are
-medians with the smallest and largest round.
+runs were interleaved over $rounds rounds, each opened and closed by a serial
+run (the round's serial time is the mean of the two, so a machine whose speed
+drifts within a round moves both sides of a ratio); each speedup divides by
+the serial time of its own round, and the figures are medians with the
+smallest and largest round.
 
 ![Item 64, speedup vs workers](64_scaling.svg)
 

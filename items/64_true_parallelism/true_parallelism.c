@@ -583,21 +583,30 @@ static void csv_row(const struct settings *s, const struct workload *w, const st
 static void print_table(const struct config *configs, int nconfigs,
                         const struct measurement *m, long stride, long rounds);
 
-/* Interleaved rounds: serial, then every configuration, then serial again...
- * Each speedup divides by the serial time of its own round, so a neighbour
- * that slows a whole round slows both sides of the ratio. configs[0] is
- * serial. m holds nconfigs x rounds measurements. */
+/* Interleaved rounds: serial, then every configuration, then serial again
+ * to close the round. The round's serial time is the mean of the two, so
+ * that a machine whose speed drifts during a round (a virtual CPU's host
+ * changes its clock or lends the core out: single-thread runs here were seen
+ * to move by 13% within seconds) moves both sides of each ratio. Each speedup
+ * divides by its own round's serial time. configs[0] is serial; m holds
+ * nconfigs x rounds measurements; the rows of a round are printed once it is
+ * closed. */
 static long run_rounds(const struct settings *s, const struct workload *w,
                        const struct config *configs, int nconfigs, struct measurement *m)
 {
     long round = 0;
     for (; round < s->rounds && !cl_interrupted(); round++) {
-        for (int c = 0; c < nconfigs && !cl_interrupted(); c++) {
+        for (int c = 0; c < nconfigs && !cl_interrupted(); c++)
             m[c * s->rounds + round] = run_config(&configs[c], w);
-            if (s->csv && !cl_interrupted())
-                csv_row(s, w, &configs[c], round + 1, &m[c * s->rounds + round],
-                        m[round].wall_s);
-        }
+        struct measurement closing = run_config(&configs[0], w);
+        if (cl_interrupted())
+            break;
+        struct measurement *serial = &m[round];
+        serial->wall_s = (serial->wall_s + closing.wall_s) / 2;
+        serial->compute_s = (serial->compute_s + closing.compute_s) / 2;
+        serial->cpu_s = (serial->cpu_s + closing.cpu_s) / 2;
+        for (int c = 0; s->csv && c < nconfigs; c++)
+            csv_row(s, w, &configs[c], round + 1, &m[c * s->rounds + round], serial->wall_s);
         if (!s->csv && isatty(STDERR_FILENO)) /* progress, where someone watches */
             fprintf(stderr, "  round %ld of %ld done\r", round + 1, s->rounds);
     }
@@ -697,7 +706,8 @@ int main(int argc, char **argv)
             "      --size 1000 --batch 1,10,100,1000             when shipping costs more\n"
             "CSV columns: " CSV_COLUMNS "\n"
             "  One row per configuration per round; a round runs serial, then every\n"
-            "  configuration once. speedup = serial_s / wall_s of the same round.\n"
+            "  configuration once, then serial again: serial_s is the mean of the two,\n"
+            "  and speedup = serial_s / wall_s of the same round.\n"
             "  The serial row has workers 1 and batch = pairs.\n"
             "  compute_s: worker-seconds inside the gcd function (under the GIL this\n"
             "  includes waiting for the lock); ship_s: worker-seconds lost to\n"
