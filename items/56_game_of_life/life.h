@@ -100,6 +100,10 @@ int life_threads_now(void);
  * between bands. Lines carry no trailing spaces. */
 void life_print_columns(FILE *out, struct life_grid *const *gens, int n, int width);
 
+/* The grid every life item starts from: the book's grid at 5 x 9, any other
+ * size seeded with life_seed(seed). NULL + errno as life_new. */
+struct life_grid *life_starting_grid(int rows, int cols, unsigned seed);
+
 /* The run-size rule of the worker items (58, 59): a run may make at most
  * LIFE_MAX_CELL_UPDATES cell updates (rounds x generations x cells, summed
  * over every run) and wait at most LIFE_MAX_WAIT_S for its I/O even at the

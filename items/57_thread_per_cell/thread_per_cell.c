@@ -380,12 +380,9 @@ static void locked_free(struct locked_grid *g)
 
 static struct life_grid *starting_grid(long rows, long cols)
 {
-    struct life_grid *g =
-        rows == 5 && cols == 9 ? life_book_grid() : life_new((int)rows, (int)cols);
+    struct life_grid *g = life_starting_grid((int)rows, (int)cols, 57);
     if (g == NULL)
-        cl_fail(__FILE__, __LINE__, "life_new", errno);
-    if (rows != 5 || cols != 9)
-        life_seed(g, 57);
+        cl_fail(__FILE__, __LINE__, "life_starting_grid", errno);
     return g;
 }
 

@@ -378,11 +378,9 @@ static struct life_grid *starting_grid(int rows, int cols)
     if ((long)rows * cols > MAX_CELLS)
         cl_usage_error("a %d x %d grid has %ld cells, more than the %ld this program allows",
                        rows, cols, (long)rows * cols, MAX_CELLS);
-    struct life_grid *g = rows == 5 && cols == 9 ? life_book_grid() : life_new(rows, cols);
+    struct life_grid *g = life_starting_grid(rows, cols, 56);
     if (g == NULL)
         cl_usage_error("not enough memory for a %d x %d grid", rows, cols);
-    if (rows != 5 || cols != 9)
-        life_seed(g, 56);
     return g;
 }
 
