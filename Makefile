@@ -1,14 +1,30 @@
 # conclab - run `make help` for the targets.
 #
-# Items are found, not listed: every folder items/NN_topic/ builds one program,
-# build/bin/NN_topic, from its main file items/NN_topic/topic.c. Any other .c
-# file in an item folder is a piece later items reuse (the GIL lock, the queue,
-# the Game of Life); all of them go into one library every program links.
+# Items are found, not listed. Every folder items/NN_topic/ builds
+#   build/bin/NN_topic        from topic.c, the program a student reads, and
+#   build/bin/NN_topic-bench  from bench.c, the measuring the harness runs
+#                             (bench.c includes topic.c, so it measures the
+#                             very functions the program shows).
+# Any other .c file in an item folder is a piece (the GIL lock, the queue,
+# the Game of Life, ...); all pieces go into one library every program links.
 
 BUILD    ?= build
 SANFLAGS ?=
 QUICK    ?=
-RESULTS  ?= results
+ITEM     ?=
+# A user's runs go here; the committed reference (results/reference/) is
+# written by `make reference` alone.
+RESULTS  ?= results/runs
+V        ?= 0
+
+# Quiet unless V=1: one short line per file instead of the whole command.
+ifeq ($(V),1)
+  Q :=
+  say = @true
+else
+  Q := @
+  say = @printf '  %-6s %s\n'
+endif
 
 # Option tables give only the fields they need, so missing initialisers are fine.
 CFLAGS   := -std=c11 -Wall -Wextra -Werror -Wno-missing-field-initializers -O2 -g $(SANFLAGS)
@@ -27,89 +43,134 @@ LDLIBS       = -Wl,--as-needed $(EVENT_LIBS) -levent_pthreads $(GLIB_LIBS) -pthr
 ITEMS       := $(sort $(patsubst items/%/,%,$(wildcard items/[0-9][0-9]_*/)))
 main_of      = items/$(1)/$(patsubst $(firstword $(subst _, ,$(1)))_%,%,$(1)).c
 ITEM_MAINS  := $(foreach i,$(ITEMS),$(call main_of,$(i)))
-PIECE_SRCS  := $(filter-out $(ITEM_MAINS),$(wildcard items/*/*.c))
+BENCH_SRCS  := $(wildcard items/*/bench.c)
+BENCH_ITEMS := $(patsubst items/%/bench.c,%,$(BENCH_SRCS))
+PIECE_SRCS  := $(filter-out $(ITEM_MAINS) $(BENCH_SRCS),$(wildcard items/*/*.c))
 LIB_SRCS    := $(wildcard harness/lib/*.c)
 TEST_SRCS   := $(wildcard tests/*.c)
 
 LIBCLAB     := $(BUILD)/lib/libclab.a
 LIBPIECES   := $(BUILD)/lib/libpieces.a
 PROGRAMS    := $(addprefix $(BUILD)/bin/,$(ITEMS) machine)
+BENCHES     := $(addsuffix -bench,$(addprefix $(BUILD)/bin/,$(BENCH_ITEMS)))
 TEST_BIN    := $(BUILD)/tests/conclab-tests
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
-.PHONY: all deps test charts sanitize tsan fuzz clean help
+.PHONY: all deps deps-build deps-charts deps-test deps-fuzz test charts reference compare \
+        report sanitize tsan fuzz mutants clean help
 .DEFAULT_GOAL := all
 
-all: $(PROGRAMS) $(TEST_BIN)
+all: $(PROGRAMS) $(BENCHES)
 
 help:
 	@echo "conclab targets:"
-	@echo "  make            build every item into $(BUILD)/bin/ (and the tests)"
-	@echo "  make test       install what is missing, build, run the unit tests and a"
-	@echo "                  quick harness smoke run (about 2 minutes on 2 cores)"
-	@echo "  make charts     install what is missing, build, run every experiment and"
-	@echo "                  write $(RESULTS)/README.md with charts (about 7 minutes on 2 cores)"
-	@echo "  make charts QUICK=1   the same at class size (about a minute)"
+	@echo "  make            build every item's program and bench into $(BUILD)/bin/ (V=1: show commands)"
+	@echo "  make test       install what is missing, build, run the unit tests, every README lab"
+	@echo "                  and a quick harness smoke run (3-5 minutes on 2 cores)"
+	@echo "  make charts     install what is missing, build, measure, judge and chart every item"
+	@echo "                  into $(RESULTS)/<machine>/README.md (8-10 minutes on 2 cores)"
+	@echo "  make charts QUICK=1      the same at class size (1-3 minutes; longer on a busy machine)"
+	@echo "  make charts ITEM=55      one item (or a list: ITEM=\"55 56\"); the other items'"
+	@echo "                  results from the last run into that folder are kept"
+	@echo "  make compare    your last run beside the committed reference, claim by claim"
+	@echo "  make reference  (maintainers) a full run into results/reference/ and results/README.md"
 	@echo "  make sanitize   build with ASan + UBSan and run the tests"
 	@echo "  make tsan       build with ThreadSanitizer and run every item's demos"
-	@echo "  make fuzz       build each tests/fuzz/*.c with libFuzzer and run it"
+	@echo "  make fuzz       build each tests/fuzz/*.c with libFuzzer (clang) and run it"
 	@echo "                  FUZZ_RUNS inputs (default 10000000)"
+	@echo "  make mutants    plant each mistake of tests/mutants.txt and check a test catches it"
 	@echo "  make clean      remove $(BUILD)/"
-	@echo "Run one item alone: $(BUILD)/bin/52_subprocess --help"
+	@echo "Run one item alone: $(BUILD)/bin/52_subprocess (the story), --help for its knobs"
 
-deps:
-	@sh scripts/deps.sh
+# Each target installs only what it needs (scripts/deps.sh says which).
+deps: deps-build
+deps-build:
+	@sh scripts/deps.sh build
+deps-charts:
+	@sh scripts/deps.sh charts
+deps-test:
+	@sh scripts/deps.sh test
+deps-fuzz:
+	@sh scripts/deps.sh fuzz
 
-$(BUILD)/obj/%.o: %.c | deps
+$(BUILD)/obj/%.o: %.c | deps-build
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(EVENT_CFLAGS) $(GLIB_CFLAGS) -c $< -o $@
+	$(say) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(EVENT_CFLAGS) $(GLIB_CFLAGS) -c $< -o $@
 
-$(BUILD)/obj/tests/%.o: tests/%.c | deps
+$(BUILD)/obj/tests/%.o: tests/%.c | deps-test
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(EVENT_CFLAGS) $(GLIB_CFLAGS) $(CRIT_CFLAGS) -c $< -o $@
+	$(say) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(EVENT_CFLAGS) $(GLIB_CFLAGS) $(CRIT_CFLAGS) -c $< -o $@
 
 $(LIBCLAB): $(call obj,$(LIB_SRCS))
 	@mkdir -p $(@D)
-	$(AR) rcs $@ $^
+	$(say) AR $@
+	$(Q)$(AR) rcs $@ $^
 
 $(LIBPIECES): $(call obj,$(PIECE_SRCS)) $(LIBCLAB)
 	@mkdir -p $(@D)
-	$(AR) rcs $@ $(call obj,$(PIECE_SRCS))
+	$(say) AR $@
+	$(Q)$(AR) rcs $@ $(call obj,$(PIECE_SRCS))
 
 define item_rule
 $(BUILD)/bin/$(1): $(call obj,$(call main_of,$(1))) $(LIBPIECES) $(LIBCLAB)
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS) $$< $(LIBPIECES) $(LIBCLAB) $$(LDLIBS) -o $$@
+	$$(say) LINK $$@
+	$$(Q)$$(CC) $$(CFLAGS) $$< $(LIBPIECES) $(LIBCLAB) $$(LDLIBS) -o $$@
 endef
 $(foreach i,$(ITEMS),$(eval $(call item_rule,$(i))))
 
+# bench.c includes the item's program source: a change to either rebuilds it
+# (the .d file of bench.o lists topic.c).
+define bench_rule
+$(BUILD)/bin/$(1)-bench: $(call obj,items/$(1)/bench.c) $(LIBPIECES) $(LIBCLAB)
+	@mkdir -p $$(@D)
+	$$(say) LINK $$@
+	$$(Q)$$(CC) $$(CFLAGS) $$< $(LIBPIECES) $(LIBCLAB) $$(LDLIBS) -o $$@
+endef
+$(foreach i,$(BENCH_ITEMS),$(eval $(call bench_rule,$(i))))
+
 $(BUILD)/bin/machine: $(call obj,harness/machine.c) $(LIBCLAB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(say) LINK $@
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
 $(TEST_BIN): $(call obj,$(TEST_SRCS)) $(LIBPIECES) $(LIBCLAB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(call obj,$(TEST_SRCS)) $(LIBPIECES) $(LIBCLAB) $(CRIT_LIBS) $(LDLIBS) -o $@
+	$(say) LINK $@
+	$(Q)$(CC) $(CFLAGS) $(call obj,$(TEST_SRCS)) $(LIBPIECES) $(LIBCLAB) $(CRIT_LIBS) $(LDLIBS) -o $@
 
-test: deps all
+test: deps-test all $(TEST_BIN)
 	@sh scripts/test.sh $(BUILD)
 
-charts: deps $(PROGRAMS)
-	@QUICK=$(QUICK) CONCLAB_CFLAGS="$(CFLAGS)" sh harness/run.sh $(BUILD)/bin $(RESULTS)
+charts: deps-charts all
+	@QUICK=$(QUICK) ITEM="$(ITEM)" CONCLAB_CFLAGS="$(CFLAGS)" sh harness/run.sh $(BUILD)/bin $(RESULTS)
+
+# The committed reference: a full run (and a quick one) on the development
+# machine, and the report page results/README.md that shows it.
+reference: deps-charts all
+	@CONCLAB_CFLAGS="$(CFLAGS)" sh harness/run.sh $(BUILD)/bin results/reference
+	@QUICK=1 CONCLAB_CFLAGS="$(CFLAGS)" sh harness/run.sh $(BUILD)/bin results/reference
+	@sh harness/index.sh results
+
+compare: deps-charts $(BUILD)/bin/machine
+	@QUICK=$(QUICK) sh harness/compare.sh $(BUILD)/bin $(RESULTS) results/reference
 
 # ASan + UBSan: the same tests, an instrumented build of everything.
-sanitize:
+sanitize: deps-test
 	@$(MAKE) --no-print-directory BUILD=build/asan \
-	  SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" all
+	  SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
+	  all build/asan/tests/conclab-tests
 	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  SKIP_SMOKE=1 sh scripts/test.sh build/asan
 
 # Criterion cannot start under TSan (its shared arena clashes with TSan's
 # memory layout), so the TSan run drives every item's demos directly.
-tsan:
+tsan: deps-build
 	@$(MAKE) --no-print-directory BUILD=build/tsan SANFLAGS="-fsanitize=thread" \
-	  $(addprefix build/tsan/bin/,$(ITEMS))
+	  $(addprefix build/tsan/bin/,$(ITEMS)) $(addsuffix -bench,$(addprefix build/tsan/bin/,$(BENCH_ITEMS)))
 	@sh scripts/tsan.sh build/tsan/bin
 
 # libFuzzer needs clang; each target is built with every piece and the
@@ -117,7 +178,7 @@ tsan:
 FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
 FUZZ_RUNS ?= 10000000
 FUZZ_CC   ?= clang-14
-fuzz: deps
+fuzz: deps-fuzz
 	@mkdir -p $(BUILD)/fuzz
 	@for src in $(FUZZ_SRCS); do \
 	  name=$$(basename $$src .c); \
@@ -133,6 +194,9 @@ fuzz: deps
 	  fi; \
 	  tail -n 5 $(BUILD)/fuzz/$$name.log; \
 	done
+
+mutants: deps-test all $(TEST_BIN)
+	@sh scripts/mutants.sh
 
 clean:
 	rm -rf build

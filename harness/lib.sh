@@ -1,133 +1,204 @@
-# lib.sh - helpers for the experiment scripts in harness/exp/ (POSIX sh).
-# Sourced, not run. harness/README.md describes each helper.
+# lib.sh - helpers for the harness scripts (POSIX sh). Sourced, not run.
+# harness/README.md describes each helper. Every CSV is read by column name,
+# through Miller (mlr): one implementation of median, range and selection.
 
 progress() {
     now=$(date +%s)
     secs=$((now - ${HARNESS_START:-$now}))
     printf '[conclab %02d:%02d] %s\n' $((secs / 60)) $((secs % 60)) "$*" >&2
+    # run.sh's heartbeat speaks up only after a silence; this ends one.
+    [ -n "${PROGRESS_STAMP:-}" ] && [ -d "${PROGRESS_STAMP%/*}" ] && touch "$PROGRESS_STAMP" 2>/dev/null
+    return 0
 }
 
-# csv_value FILE COLUMN [KEY=VALUE ...]: COLUMN of the first row matching all keys.
+# measuring: true unless JUDGE_ONLY=1 (judge the CSVs already in $RUN).
+measuring() { [ "${JUDGE_ONLY:-0}" != 1 ]; }
+
+# ---- Selecting rows by column name ----------------------------------------
+# KEY=VALUE arguments select the rows whose KEY column reads exactly VALUE.
+
+# mlr_filter KEY=VALUE ...: the Miller filter expression for those keys.
+mlr_filter() {
+    expr="true"
+    for kv in "$@"; do
+        key=${kv%%=*} value=${kv#*=}
+        expr="$expr && string(\$$key) == \"$value\""
+    done
+    printf '%s' "$expr"
+}
+
+# select_rows FILE [KEY=VALUE ...]: the matching rows, header first (CSV).
+select_rows() {
+    file=$1
+    shift
+    mlr --icsv --ocsv filter "$(mlr_filter "$@")" "$file"
+}
+
+# csv_value FILE COLUMN [KEY=VALUE ...]: COLUMN of the first matching row.
 csv_value() {
     file=$1 column=$2
     shift 2
-    awk -F, -v column="$column" -v keys="$*" '
-        NR == 1 { for (i = 1; i <= NF; i++) index_of[$i] = i; n = split(keys, k, " "); next }
-        {
-            for (j = 1; j <= n; j++) {
-                split(k[j], kv, "=")
-                if ($(index_of[kv[1]]) != kv[2]) next
-            }
-            print $(index_of[column]); exit
-        }' "$file"
+    mlr --icsv --ocsv --headerless-csv-output filter "$(mlr_filter "$@")" \
+        then head -n 1 then cut -f "$column" "$file"
 }
 
-# calc EXPRESSION: awk arithmetic, three significant digits.
-calc() { awk "BEGIN { printf \"%.3g\", ($1) }"; }
-
-# verdict CONDITION: "reproduced" if the awk condition holds.
-verdict() {
-    if awk "BEGIN { exit !($1) }"; then echo "reproduced"; else echo "not reproduced"; fi
+# count_rows FILE [KEY=VALUE ...]: how many rows match.
+count_rows() {
+    file=$1
+    shift
+    n=$(mlr --icsv --ocsv --headerless-csv-output filter "$(mlr_filter "$@")" then count "$file")
+    echo "${n:-0}"
 }
 
-# ---- Verdicts a busy machine cannot fool (harness/README.md, "Measuring")
-#
-# Compared runs are interleaved in rounds inside the program (A B A B ...),
-# one CSV row per variant per round, each ratio taken against its own round.
-# The verdict then rests on the median over rounds, and a control says
-# whether this machine could decide the claim at all.
+# ---- Median and range over rounds (harness/README.md, "Measuring") --------
 
-# stat FILE COLUMN [KEY=VALUE ...]: "median lo hi n" of COLUMN over every row
-# matching all keys (lo and hi: the smallest and largest round). Prints
-# "nan nan nan 0" when no row matches.
+# stat FILE COLUMN [KEY=VALUE ...]: "median lo hi n" of COLUMN over every
+# matching row (lo, hi: the smallest and largest round); "nan nan nan 0"
+# when none matches. The median of an even count is the mean of the middle two.
 stat() {
     file=$1 column=$2
     shift 2
-    awk -F, -v column="$column" -v keys="$*" '
-        NR == 1 { for (i = 1; i <= NF; i++) index_of[$i] = i; n = split(keys, k, " "); next }
-        {
-            for (j = 1; j <= n; j++) {
-                split(k[j], kv, "=")
-                if ($(index_of[kv[1]]) != kv[2]) next
-            }
-            v[++m] = $(index_of[column]) + 0
-        }
-        END {
-            if (m == 0) { print "nan nan nan 0"; exit }
-            for (i = 2; i <= m; i++)   # insertion sort: a handful of rounds
-                for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
-            med = (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
-            printf "%.4g %.4g %.4g %d\n", med, v[1], v[m], m
-        }' "$file"
+    out=$(mlr --icsv --onidx --ofs ' ' filter "$(mlr_filter "$@") && is_present(\$$column) && \$$column != \"\"" \
+        then stats1 -i -a p50,min,max,count -f "$column" "$file")
+    [ -n "$out" ] || out="nan nan nan 0"
+    echo "$out" | awk '{ printf "%.4g %.4g %.4g %d\n", $1, $2, $3, $4 }'
 }
 
-# median FILE COLUMN [KEY=VALUE ...]: the median alone.
 median() { stat "$@" | cut -d' ' -f1; }
+lowest() { stat "$@" | cut -d' ' -f2; }
+highest() { stat "$@" | cut -d' ' -f3; }
+rounds_of() { stat "$@" | cut -d' ' -f4; }
 
 # spread FILE COLUMN [KEY=VALUE ...]: "1.9x (1.8-2.0x over 5 rounds)".
 spread() {
     stat "$@" | awk '{ printf "%.3gx (%.3g-%.3gx over %d rounds)", $1, $2, $3, $4 }'
 }
 
-# summarize IN OUT KEYS COLUMN: OUT gets one row per distinct KEYS (comma
-# separated column names), with COLUMN's median, lo (min) and hi (max) over
-# the rounds: KEYS...,median,lo,hi,n. For charts with error bars.
+# spread_in UNIT FILE COLUMN [KEY=VALUE ...]: "5.3 ms (5.1-5.9 over 5 rounds)".
+spread_in() {
+    unit=$1
+    shift
+    stat "$@" | awk -v u="$unit" '{ printf "%.3g%s (%.3g-%.3g over %d rounds)", $1, u, $2, $3, $4 }'
+}
+
+# summarize IN OUT KEYS COLUMN: one row per distinct KEYS (comma-separated
+# column names) with COLUMN's median, lo, hi and n over the rounds, in the
+# order the groups first appear: the input of a chart with error bars.
 summarize() {
     in=$1 out=$2 keys=$3 column=$4
-    awk -F, -v keys="$keys" -v column="$column" '
-        NR == 1 {
-            for (i = 1; i <= NF; i++) index_of[$i] = i
-            nk = split(keys, key, ","); print keys ",median,lo,hi,n"; next
-        }
-        {
-            id = $(index_of[key[1]])
-            for (j = 2; j <= nk; j++) id = id "," $(index_of[key[j]])
-            if (!(id in count)) order[++ids] = id
-            val[id, ++count[id]] = $(index_of[column]) + 0
-        }
-        END {
-            for (g = 1; g <= ids; g++) {
-                id = order[g]; m = count[id]
-                for (i = 1; i <= m; i++) v[i] = val[id, i]
-                for (i = 2; i <= m; i++)
-                    for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
-                med = (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
-                printf "%s,%.6g,%.6g,%.6g,%d\n", id, med, v[1], v[m], m
-            }
-        }' "$in" >"$out"
+    mlr --icsv --ocsv stats1 -i -a p50,min,max,count -f "$column" -g "$keys" \
+        then rename "${column}_p50,median,${column}_min,lo,${column}_max,hi,${column}_count,n" \
+        "$in" >"$out"
 }
+
+# ratio_per_round IN OUT COLUMN NUMERATOR DENOMINATOR [JOIN]: for every row
+# matching the Miller filter NUMERATOR, its COLUMN divided by COLUMN of the
+# row matching DENOMINATOR that shares its JOIN columns (default: round).
+# OUT keeps the numerator rows' columns and adds `ratio`. A ratio is taken
+# within its own round, so a neighbour that slows a round slows both sides.
+ratio_per_round() {
+    in=$1 out=$2 column=$3 num=$4 den=$5 join=${6:-round}
+    base=$(mktemp)
+    mlr --icsv --ocsv filter "$den" then cut -f "$join,$column" \
+        then rename "$column,ratio_base_" "$in" >"$base"
+    mlr --icsv --ocsv filter "$num" then join -j "$join" -f "$base" \
+        then filter '$ratio_base_ != 0' then put '$ratio = $'"$column"' / $ratio_base_' \
+        then cut -x -f ratio_base_ "$in" >"$out"
+    rm -f "$base"
+}
+
+# ---- Arithmetic and verdicts ----------------------------------------------
+
+# calc EXPRESSION: awk arithmetic, three significant digits.
+calc() { awk "BEGIN { printf \"%.3g\", ($1) }"; }
+
+# holds CONDITION: true if the awk condition holds ("2.1 > 1.5").
+holds() { awk "BEGIN { exit !($1) }"; }
 
 # decide CLAIM CONTROL WHY: the verdict of one claim, given
 #   CLAIM    an awk condition that holds when the data show the book's claim;
 #   CONTROL  an awk condition that holds when this run could decide it at
 #            all ("1" when nothing can spoil it);
-#   WHY      what the control measured, for the reader, when it fails
-#            ("the no-GIL control reached 0.66x on 2 cores").
+#   WHY      what the control measured, for the reader, when it fails.
 # Prints "reproduced", "not reproduced" or "inconclusive (machine busy: WHY)".
 decide() {
-    if ! awk "BEGIN { exit !($2) }"; then
+    if ! holds "$2"; then
         echo "inconclusive (machine busy: $3)"
-    elif awk "BEGIN { exit !($1) }"; then
+    elif holds "$1"; then
         echo "reproduced"
     else
         echo "not reproduced"
     fi
 }
 
-# judging: true when the script should only judge, from the CSVs already in
-# $RUN (JUDGE_ONLY=1: the smoke test's doctored data), without measuring.
-measuring() { [ "${JUDGE_ONLY:-0}" != 1 ]; }
+# verdict CONDITION: "reproduced" or "not reproduced" (legacy exp/ scripts).
+verdict() { if holds "$1"; then echo "reproduced"; else echo "not reproduced"; fi; }
 
-# plot_lines IN OUT key=value ...: harness/plots/lines.gp with these parameters.
+# The judge's output. Each line of $RUN/$ITEM.verdicts is
+#   TABLE <tab> ID <tab> VERDICT <tab> FIGURE
+# TABLE: book (the book's claims), negative (a claim's rule on a run with
+# one knob turned, which must come out "not reproduced"), own (conclab's
+# own measurements). ID names the claim in harness/claims.md and the
+# "# rule ID" line of harness/judge/NN.sh. VERDICT is what decide printed:
+# the "machine busy" reason of an inconclusive one moves to the figure.
+verdict_line() {
+    table=$1 id=$2 v=$3 figure=$4
+    case $v in
+        "inconclusive ("*) why=${v#inconclusive (}; why=${why%)}; v=inconclusive; figure="$why; $figure" ;;
+    esac
+    printf '%s\t%s\t%s\t%s\n' "$table" "$id" "$v" "$figure" | tr -d '\r' >>"$RUN/$ITEM.verdicts"
+}
+book_claim() { verdict_line book "$@"; }
+negative_control() { verdict_line negative "$@"; }
+own_measure() { verdict_line own "$@"; }
+
+# figure NAME VALUE: a figure the judge computed, for the report's words
+# ($RUN/$ITEM.figures, sourced by harness/report/NN.sh).
+figure() {
+    printf "%s='%s'\n" "$1" "$(printf '%s' "$2" | sed "s/'/'\\\\''/g")" >>"$RUN/$ITEM.figures"
+}
+
+# ---- CPython, every version found ------------------------------------------
+
+# pythons: "VERSION PATH" lines, one per CPython interpreter found: python3
+# on the PATH first (the default), then every pyenv version and pythonX.Y on
+# the PATH. PYTHONS="/path/a /path/b" names them instead. QUICK runs take
+# the first alone. Prints nothing where there is no Python: it is optional.
+pythons() {
+    {
+        if [ -n "${PYTHONS:-}" ]; then
+            for p in $PYTHONS; do echo "$p"; done
+        else
+            command -v python3 2>/dev/null
+            if [ "${QUICK:-0}" != 1 ]; then
+                for p in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/*/bin/python \
+                    /usr/bin/python3.[0-9]* /usr/bin/python2.7; do
+                    [ -x "$p" ] && echo "$p"
+                done
+            fi
+        fi
+    } | while read -r p; do
+        # pyenv's shim for python3 stands for one real interpreter: ask it which.
+        real=$("$p" -c 'import sys; print(sys.executable)' 2>/dev/null) || continue
+        v=$("$p" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || continue
+        echo "$v $real"
+    done | awk '!seen[$1]++' | if [ "${QUICK:-0}" = 1 ] && [ -z "${PYTHONS:-}" ]; then head -n 1; else cat; fi
+}
+
+# ---- Charts: harness/plots/*.gp, parameters by name -----------------------
+
+# plot_lines IN OUT key=value ...: harness/plots/lines.gp (see its header).
 plot_lines() { plot_with lines "$@"; }
-
-# plot_bars IN OUT key=value ...: harness/plots/bars.gp with these parameters.
+# plot_points IN OUT key=value ...: categories on x, a point per group with
+# its range (harness/plots/points.gp): for values that span decades.
+plot_points() { plot_with points "$@"; }
+# plot_bars IN OUT key=value ...: clustered bars on a linear axis (bars.gp).
 plot_bars() { plot_with bars "$@"; }
 
 plot_with() {
     script=$1 in=$2 out=$3
     shift 3
-    params="in='$in'; out='$out'; caption='$CAPTION'"
+    params="in='$in'; out='$out'; caption='$CAPTION'; style='$HARNESS/plots/style.gp'"
     for kv in "$@"; do
         key=${kv%%=*} value=${kv#*=}
         case $key in

@@ -38,6 +38,7 @@ static void print_csv(const char *text)
 int main(int argc, char **argv)
 {
     struct cl_program prog = {
+        .common = CL_CSV,
         .name = "machine",
         .summary = "describe this machine for a results folder",
     };

@@ -1,11 +1,21 @@
 #!/bin/sh
-# run.sh BIN_DIR RESULTS_DIR - run every item's experiments, keep the raw data,
-# draw the charts and write the report page. QUICK=1 for a class-sized run;
-# ONLY="55 56" runs just those items (a developer's loop; the report then
-# holds only them).
+# run.sh BIN_DIR RESULTS_DIR - measure, judge, chart and report every item
+# (or the items in $ITEM) into RESULTS_DIR/TAG, TAG naming the machine
+# (<cores>cpu-<cpu>, "-quick" for QUICK=1 class-sized runs).
 #
-# Everything goes to RESULTS_DIR/.tmp-TAG first and replaces RESULTS_DIR/TAG
-# only once complete, so an interrupted run leaves the previous results whole.
+# Each item NN goes through four scripts, each with one job:
+#   harness/measure/NN.sh  runs the item's bench, writes $RUN/NN_*.csv
+#   harness/judge/NN.sh    reads them by column name, writes NN.verdicts, NN.figures
+#   harness/plot/NN.sh     draws $RUN/NN_*.svg and .png
+#   harness/report/NN.sh   writes the item's section of the report, NN.md
+# (an item not moved yet has one harness/exp/NN.sh doing all four).
+# Then harness/plot/cross.sh draws the charts that span items, and
+# harness/report.sh writes the report page, $RUN/README.md.
+#
+# ITEM="55 56" measures only those items and keeps every other item's
+# results from the last run into the same folder. Everything is built in
+# RESULTS_DIR/.tmp-TAG and moved into place only when complete and with no
+# item failed, so an interrupted or failed run leaves the last results whole.
 set -eu
 
 [ $# -eq 2 ] || { echo "usage: run.sh BIN_DIR RESULTS_DIR" >&2; exit 2; }
@@ -19,17 +29,50 @@ HARNESS_START=$(date +%s)
 export BIN HARNESS QUICK HARNESS_START
 . "$HARNESS/lib.sh"
 
+all_items=$(cd "$HARNESS" && ls judge/[0-9][0-9].sh exp/[0-9][0-9].sh 2>/dev/null |
+    sed 's#.*/##; s#\.sh$##' | sort -u | tr '\n' ' ')
+items=${ITEM:-${ONLY:-}}
+if [ -n "$items" ]; then
+    items=$(echo "$items" | tr ',' ' ')
+    for item in $items; do
+        case " $all_items " in
+            *" $item "*) ;;
+            *) echo "run.sh: ITEM: no item '$item' (the items: $all_items)" >&2; exit 2 ;;
+        esac
+    done
+else
+    items=$all_items
+fi
+
 cores=$(getconf _NPROCESSORS_ONLN)
 cpu=$("$BIN/machine" | sed -n 's/^cpu_model: //p')
 cpu_slug=$(printf '%s' "$cpu" | tr 'A-Z' 'a-z' | sed 's/([^)]*)//g; s/[^a-z0-9]\{1,\}/-/g; s/^-//; s/-$//' | cut -c1-40)
 TAG="${cores}cpu-${cpu_slug}"
 [ "$QUICK" = 1 ] && TAG="$TAG-quick"
 RUN="$RESULTS/.tmp-$TAG"
+FINAL="$RESULTS/$TAG"
+PROGRESS_STAMP="$RUN/.progress"
+export RUN PROGRESS_STAMP
+ticker=""
+cleanup() {
+    set +e # a trap must finish its work whatever fails on the way
+    [ -n "$ticker" ] && kill "$ticker" 2>/dev/null
+    rm -rf "$RUN"
+}
+trap cleanup EXIT
+trap 'echo "interrupted: the last results are left as they were" >&2; exit 130' INT
+trap 'echo "stopped (SIGTERM): the last results are left as they were" >&2; exit 143' TERM
+trap 'exit 129' HUP
 rm -rf "$RUN"
 mkdir -p "$RUN"
-trap 'rm -rf "$RUN"' EXIT
-trap 'echo "interrupted: previous results left as they were" >&2; exit 130' INT TERM
-export RUN
+
+# A partial run starts from the last complete one: its other items stay.
+partial=0
+if [ "$items" != "$all_items" ] && [ -d "$FINAL" ]; then
+    cp -R "$FINAL"/. "$RUN"/
+    partial=1
+    for item in $items; do rm -f "$RUN/${item}"_* "$RUN/$item".*; done
+fi
 
 describe_run() {
     "$BIN/machine"
@@ -39,7 +82,9 @@ describe_run() {
     echo "cflags: ${CONCLAB_CFLAGS:-see Makefile}"
     echo "gnuplot: $(gnuplot --version)"
     echo "hyperfine: $(hyperfine --version)"
+    echo "miller: $(mlr --version)"
     echo "python3: $(python3 --version 2>/dev/null || echo not installed)"
+    echo "pythons: $(pythons | cut -d' ' -f1 | paste -sd' ' -)"
 }
 describe_run >"$RUN/machine.txt"
 kernel=$(sed -n 's/^kernel: //p' "$RUN/machine.txt" | cut -d' ' -f1,2)
@@ -49,83 +94,115 @@ quick_note=""
 CAPTION="$cores cores, $cpu, $kernel, $compiler, $(date -u +%F)$quick_note"
 export CAPTION
 
-set -- "$HARNESS"/exp/[0-9][0-9].sh
-if [ -n "${ONLY:-}" ]; then
-    set --
-    for item in $ONLY; do set -- "$@" "$HARNESS/exp/$item.sh"; done
-fi
-total=$# index=0 failed=""
-for script in "$@"; do
+# ---- Time left: each item's seconds in the last run into this folder (or
+# the reference), else an even share of the usual total.
+expected_s() { # expected_s ITEM
+    for t in "$FINAL/timings.csv" "$HARNESS/../results/reference/$TAG/timings.csv"; do
+        if [ -s "$t" ]; then
+            s=$(csv_value "$t" seconds item="$1")
+            [ -n "$s" ] && { echo "$s"; return; }
+        fi
+    done
+    [ "$QUICK" = 1 ] && echo 8 || echo 35
+}
+left_after() { # left_after INDEX: expected seconds of the items after INDEX
+    i=0 sum=0
+    for it in $items; do
+        i=$((i + 1))
+        [ $i -gt "$1" ] && sum=$((sum + $(expected_s "$it" | cut -d. -f1)))
+    done
+    echo "$sum"
+}
+say_time() { [ "$1" -ge 60 ] && echo "$(($1 / 60)) min $(($1 % 60)) s" || echo "$1 s"; }
+
+# The heartbeat: a line after 20 s without one, so a long, quiet measurement
+# (item 64's rounds) never looks like a hang.
+heartbeat() {
+    while sleep 5; do
+        [ -f "$RUN/.current" ] || continue
+        now=$(date +%s)
+        last=$(command stat -c %Y "$PROGRESS_STAMP" 2>/dev/null || echo "$now")
+        [ $((now - last)) -ge 20 ] || continue
+        read -r since what <"$RUN/.current" || continue
+        progress "$what: still measuring ($((now - since)) s into it)"
+    done
+}
+: >"$PROGRESS_STAMP"
+heartbeat &
+ticker=$!
+
+run_stage() { # run_stage ITEM STAGE: harness/STAGE/ITEM.sh, if the item has one
+    [ -f "$HARNESS/$2/$1.sh" ] || return 0
+    ITEM=$1 sh "$HARNESS/$2/$1.sh"
+}
+
+run_item() { # run_item ITEM: 0, or 1 if a script failed
+    item=$1
+    rm -f "$RUN/$item.verdicts" "$RUN/$item.figures"
+    if [ -f "$HARNESS/judge/$item.sh" ]; then
+        if measuring; then run_stage "$item" measure || return 1; fi
+        run_stage "$item" judge || return 1
+        run_stage "$item" plot || return 1
+        ITEM=$item sh "$HARNESS/report/$item.sh" >"$RUN/$item.md" || return 1
+    else
+        ITEM=$item sh "$HARNESS/exp/$item.sh" || return 1
+    fi
+}
+
+total=$(echo $items | wc -w) index=0 failed=""
+echo "item,seconds" >"$RUN/timings.new"
+for item in $items; do
     index=$((index + 1))
-    item=$(basename "$script" .sh)
-    progress "[$index/$total] item $item"
+    left=$(left_after $((index - 1)))
+    progress "[$index/$total] item $item (about $(say_time "$left") left)"
+    start=$(date +%s)
+    echo "$start item $item" >"$RUN/.current"
     # A verdict the machine could not decide (a control fell short: someone
-    # else was using the cores) earns the experiment one more try.
+    # else was using the cores) earns the item one more measurement.
     for attempt in 1 2; do
-        if ! ATTEMPT=$attempt sh "$script"; then
+        if ! ATTEMPT=$attempt run_item "$item"; then
             failed="$failed $item"
             progress "item $item FAILED"
-            printf '## Item %s\n\nThe experiment script failed in this run; see the harness output.\n\n' \
+            printf '## Item %s\n\nThe experiment failed in this run; see the harness output.\n\n' \
                 "$item" >"$RUN/$item.md"
             break
         fi
-        grep -q '| inconclusive' "$RUN/$item.verdicts" 2>/dev/null || break
+        grep -q 'inconclusive' "$RUN/$item.verdicts" 2>/dev/null || break
         [ "$attempt" = 1 ] && progress "item $item: a verdict was inconclusive (machine busy); measuring again"
     done
+    echo "$item,$(($(date +%s) - start))" >>"$RUN/timings.new"
+    printf '%s\n' "date=$(date -u '+%Y-%m-%d %H:%M UTC')" \
+        "revision=$(git -C "$HARNESS" describe --always --dirty 2>/dev/null || echo unknown)" \
+        >"$RUN/$item.meta"
 done
+rm -f "$RUN/.current"
+kill "$ticker" 2>/dev/null || true
+ticker=""
 
-write_report() {
-    echo "# conclab results: $TAG"
-    echo
-    echo "Made by \`make charts$([ "$QUICK" = 1 ] && echo ' QUICK=1' || true)\` on $(sed -n 's/^date: //p' "$RUN/machine.txt")."
-    echo "Every figure below comes from this run; the raw data (CSV, hyperfine JSON)"
-    echo "and the charts sit beside this page. The machine:"
-    echo
-    echo '```'
-    cat "$RUN/machine.txt"
-    echo '```'
-    echo
-    echo "With $cores cores the best possible speedup is ${cores}x. Compared runs are"
-    echo "interleaved in rounds; a figure is the median over the rounds, with the"
-    echo "smallest and largest round beside it. A verdict is *inconclusive* when a"
-    echo "control showed the machine could not decide the claim (another job held"
-    echo "the cores); the harness then measures that item once more."
-    echo
-    echo "| item | claim | verdict |"
-    echo "|---|---|---|"
-    cat "$RUN"/[0-9][0-9].verdicts 2>/dev/null || true
-    echo
-    for section in "$RUN"/[0-9][0-9].md; do
-        cat "$section"
-        echo
+# Timings: this run's items, the others' from the run they came from.
+if [ -s "$RUN/timings.csv" ]; then
+    for item in $all_items; do
+        grep -q "^$item," "$RUN/timings.new" || grep "^$item," "$RUN/timings.csv" >>"$RUN/timings.new" || true
     done
-}
-write_report >"$RUN/README.md"
+fi
+{ head -n 1 "$RUN/timings.new"; tail -n +2 "$RUN/timings.new" | sort; } >"$RUN/timings.csv"
+rm -f "$RUN/timings.new" "$PROGRESS_STAMP"
+PROGRESS_STAMP=""
 
-rm -rf "$RESULTS/$TAG.old"
-[ -d "$RESULTS/$TAG" ] && mv "$RESULTS/$TAG" "$RESULTS/$TAG.old"
-mv "$RUN" "$RESULTS/$TAG"
-rm -rf "$RESULTS/$TAG.old"
-trap 'rm -f "$RESULTS/.README.md.new"' EXIT
+[ -f "$HARNESS/plot/cross.sh" ] && sh "$HARNESS/plot/cross.sh" || true
+sh "$HARNESS/report.sh" "$RUN" "$partial" >"$RUN/README.md"
 
-# The report page: this run's report, its links pointing into its folder,
-# and the other runs kept here listed at the end.
-{
-    sed -E -e "s#\]\(([^)/:]+)\)#](${TAG}/\1)#g" -e "s#\]\(\.\./\.\./#](../#g" \
-        "$RESULTS/$TAG/README.md"
-    echo "## Other runs kept here"
-    echo
-    for dir in "$RESULTS"/*/; do
-        name=$(basename "$dir")
-        [ "$name" = "$TAG" ] && continue
-        echo "- [$name]($name/README.md): $(sed -n 's/^date: //p' "$dir/machine.txt" 2>/dev/null)"
-    done
-} >"$RESULTS/.README.md.new"
-# Written aside and renamed: an interrupt here leaves the old page whole.
-mv "$RESULTS/.README.md.new" "$RESULTS/README.md"
-
-progress "report: $RESULTS/README.md (data and charts in $RESULTS/$TAG/)"
 if [ -n "$failed" ]; then
-    progress "failed items:$failed"
+    # A run with a failed item never replaces a complete one: it is kept
+    # beside it, for a look at what went wrong.
+    rm -rf "$FINAL.failed"
+    mv "$RUN" "$FINAL.failed"
+    progress "failed items:$failed; this run is in $FINAL.failed, the last results are untouched"
     exit 1
 fi
+rm -rf "$FINAL.old"
+[ -d "$FINAL" ] && mv "$FINAL" "$FINAL.old"
+mv "$RUN" "$FINAL"
+rm -rf "$FINAL.old"
+progress "$(sed -n 's/^Verdicts: //p' "$FINAL/README.md" | head -n 1)"
+progress "report: $FINAL/README.md"

@@ -1,24 +1,26 @@
 #!/bin/sh
 # smoke.sh BIN_DIR - the harness end to end at class size, into a scratch
-# folder: every item's section, chart and verdict must come out.
+# folder: every item's section, chart and verdicts must come out, every
+# verdict case must give the verdict it names, and an interrupted run must
+# leave the last results whole.
 set -u
 bin=$1
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-if ! QUICK=1 timeout 600 sh harness/run.sh "$bin" "$out"; then
+if ! QUICK=1 timeout 900 sh harness/run.sh "$bin" "$out"; then
     echo "smoke: the harness run failed" >&2
     exit 1
 fi
-report="$out/README.md"
 run=$(find "$out" -mindepth 1 -maxdepth 1 -type d -name '*-quick' | head -n 1)
+report="$run/README.md"
 status=0
 check_file() { [ -s "$1" ] || { echo "smoke: missing or empty $1" >&2; status=1; }; }
 check_file "$report"
 check_file "$run/machine.txt"
-for script in harness/exp/[0-9][0-9].sh; do
-    item=$(basename "$script" .sh)
+items=$(ls harness/judge/[0-9][0-9].sh harness/exp/[0-9][0-9].sh 2>/dev/null | sed 's#.*/##; s#\.sh$##' | sort -u)
+for item in $items; do
     grep -q "^## Item $item" "$report" || { echo "smoke: no section for item $item" >&2; status=1; }
-    grep -q "^| $item | .* | \(reproduced\|not reproduced\|inconclusive\)" "$report" \
+    grep -q "^| \`$item[.\`].* | \*\{0,2\}\(reproduced\|not reproduced\|inconclusive\)" "$report" \
         || { echo "smoke: no verdict row for item $item" >&2; status=1; }
     found=0
     for chart in "$run/${item}"_*.png; do
@@ -30,12 +32,12 @@ for script in harness/exp/[0-9][0-9].sh; do
     [ "$found" = 1 ] || { echo "smoke: no chart for item $item" >&2; status=1; }
 done
 grep -q "failed in this run" "$report" && { echo "smoke: an experiment failed" >&2; status=1; }
+sh scripts/check_claims.sh "$run" || status=1
 
 # Every verdict can fail. Each tests/verdicts/NN_case.sh doctors a copy of this
-# run's data (RUN is that copy) and names, in two header lines, a claim of item
-# NN and the verdict the item's script must then give when it judges that data
-# without measuring (JUDGE_ONLY=1):
-#   # claim: a fixed string from the claim column
+# run's data (RUN is that copy) and names, in two header lines, a claim of
+# item NN and the verdict the item's judge must then give on that data:
+#   # claim: 53.cpu          (the claim's id; an item not moved yet: its words)
 #   # expect: not reproduced | inconclusive | reproduced
 for case in tests/verdicts/[0-9][0-9]_*.sh; do
     [ -e "$case" ] || continue
@@ -44,13 +46,22 @@ for case in tests/verdicts/[0-9][0-9]_*.sh; do
     expect=$(sed -n 's/^# expect: //p' "$case")
     work=$(mktemp -d "$out/verdict-XXXXXX")
     cp -R "$run"/. "$work"/
-    if ! RUN=$work sh "$case" ||
-       ! RUN=$work JUDGE_ONLY=1 QUICK=1 BIN=$(cd "$bin" && pwd) HARNESS=$(pwd)/harness \
-            CAPTION="doctored data" sh "harness/exp/$item.sh" >/dev/null 2>&1; then
-        echo "smoke: verdict case $name did not run" >&2; status=1; continue
+    rm -f "$work/$item.verdicts" "$work/$item.figures"
+    env="RUN=$work ITEM=$item JUDGE_ONLY=1 QUICK=1 BIN=$(cd "$bin" && pwd) HARNESS=$(pwd)/harness CAPTION=doctored"
+    if [ -f "harness/judge/$item.sh" ]; then
+        # shellcheck disable=SC2086 # $env is a list of assignments
+        if ! RUN=$work sh "$case" || ! env $env sh "harness/judge/$item.sh" >/dev/null 2>&1; then
+            echo "smoke: verdict case $name did not run" >&2; status=1; continue
+        fi
+        got=$(awk -F'\t' -v id="$claim" '$2 == id { print $3; exit }' "$work/$item.verdicts")
+    else
+        # shellcheck disable=SC2086
+        if ! RUN=$work sh "$case" || ! env $env sh "harness/exp/$item.sh" >/dev/null 2>&1; then
+            echo "smoke: verdict case $name did not run" >&2; status=1; continue
+        fi
+        got=$(grep -F -- "$claim" "$work/$item.verdicts" | head -n 1 |
+              awk -F' [|] ' '{ print $NF }' | sed 's/[:(].*//; s/ *$//')
     fi
-    got=$(grep -F -- "$claim" "$work/$item.verdicts" | head -n 1 |
-          awk -F' [|] ' '{ print $NF }' | sed 's/[:(].*//; s/ *$//')
     if [ "$got" = "$expect" ]; then
         echo "smoke: verdict case $name: $got, as expected"
     else

@@ -1,7 +1,8 @@
 #!/bin/sh
-# test.sh BUILD_DIR - run the Criterion suites, then a quick harness smoke run,
-# and end with one summary line: "tests: N passed, M failed".
-# SKIP_SMOKE=1 leaves out the smoke run (the sanitizer builds use it).
+# test.sh BUILD_DIR - run the Criterion suites, every README lab, then a
+# quick harness smoke run, and end with one summary line:
+# "tests: N passed, M failed". SKIP_SMOKE=1 leaves out the labs and the
+# smoke run (the sanitizer builds use it).
 set -u
 build=${1:-build}
 export CONCLAB_BIN="$build/bin"
@@ -17,6 +18,12 @@ failed=$(( ${tested:-0} - passed ))
 [ -n "$tested" ] || failed=$((failed + 1)) # the suite itself did not finish
 
 if [ "${SKIP_SMOKE:-0}" != 1 ]; then
+    echo "== every lab of every item README"
+    if sh scripts/labs.sh "$build/bin"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+    fi
     echo "== harness smoke run (make charts QUICK=1 into a scratch folder)"
     if sh scripts/smoke.sh "$build/bin"; then
         passed=$((passed + 1))

@@ -34,7 +34,7 @@ static struct cl_program parse(struct parsed *p, const char **args)
     int argc = 1;
     while (*args && argc < 15)
         argv[argc++] = (char *)*args++;
-    struct cl_program prog = {.name = "prog", .summary = "a test", .opts = opts};
+    struct cl_program prog = {.name = "prog", .summary = "a test", .opts = opts, .common = CL_CSV | CL_PIN};
     cl_parse(&prog, argc, argv);
     return prog;
 }

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <ftw.h>
 #include <math.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -44,6 +45,9 @@ static void report_line(const char *prefix, const char *suffix, const char *fmt,
 
 void cl_die(const char *fmt, ...)
 {
+    /* A run cut short by Ctrl-C or SIGTERM has a partial answer, not a
+     * wrong one: it ends as interrupted, never with "!!!". */
+    cl_exit_if_interrupted();
     va_list ap;
     va_start(ap, fmt);
     report_line("!!! ", "", fmt, ap);
@@ -153,24 +157,40 @@ void cl_check_leftovers(int fds_at_start, bool quiet)
         cl_die("%d children left unreaped, %d descriptors leaked", left, leaked);
 }
 
-static atomic_bool sigint_seen; /* lock-free, so safe to set in a handler */
+/* The stop signal that arrived, 0 until one does (lock-free, so a handler
+ * may set it). */
+static atomic_int stop_signal;
 
-static void on_sigint(int sig)
+static void on_stop_signal(int sig)
 {
-    (void)sig;
-    atomic_store_explicit(&sigint_seen, true, memory_order_relaxed);
+    int none = 0;
+    atomic_compare_exchange_strong(&stop_signal, &none, sig); /* the first one counts */
 }
 
-void cl_catch_sigint(void)
+void cl_catch_stop_signals(void)
 {
-    struct sigaction sa = {.sa_handler = on_sigint};
+    /* No SA_RESTART: a blocking call returns EINTR, so its loop sees the flag. */
+    struct sigaction sa = {.sa_handler = on_stop_signal};
     CL_CHECK_SYS(sigemptyset(&sa.sa_mask));
     CL_CHECK_SYS(sigaction(SIGINT, &sa, NULL));
+    CL_CHECK_SYS(sigaction(SIGTERM, &sa, NULL));
+    CL_CHECK_SYS(sigaction(SIGHUP, &sa, NULL));
 }
 
-bool cl_interrupted(void)
+bool cl_interrupted(void) { return atomic_load(&stop_signal) != 0; }
+
+int cl_stop_signal(void) { return atomic_load(&stop_signal); }
+
+void cl_exit_interrupted(void)
 {
-    return atomic_load_explicit(&sigint_seen, memory_order_relaxed);
+    int sig = atomic_load(&stop_signal);
+    exit(128 + (sig ? sig : SIGINT));
+}
+
+void cl_exit_if_interrupted(void)
+{
+    if (cl_interrupted())
+        cl_exit_interrupted();
 }
 
 int cl_pin_to_cpu(int cpu)
@@ -184,6 +204,126 @@ int cl_pin_to_cpu(int cpu)
     (void)cpu;
     return -1;
 #endif
+}
+
+int cl_pin_this_thread(int cpu)
+{
+#ifdef __linux__
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    return pthread_setaffinity_np(pthread_self(), sizeof set, &set) == 0 ? 0 : -1;
+#else
+    (void)cpu;
+    return -1;
+#endif
+}
+
+long cl_context_switches(void)
+{
+    struct rusage ru;
+    CL_CHECK_SYS(getrusage(RUSAGE_SELF, &ru));
+    return ru.ru_nvcsw + ru.ru_nivcsw;
+}
+
+int cl_threads_now(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f)
+        return -1;
+    char line[256];
+    int threads = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "Threads: %d", &threads) == 1)
+            break;
+    fclose(f);
+    return threads;
+}
+
+void *cl_calloc_at(const char *file, int line, size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (p == NULL)
+        cl_fail(file, line, "calloc", errno ? errno : ENOMEM);
+    return p;
+}
+
+bool cl_cond_wait_until(pthread_cond_t *cond, pthread_mutex_t *mutex, double deadline)
+{
+    struct timespec at = cl_timespec_at(deadline);
+    int rc = pthread_cond_timedwait(cond, mutex, &at);
+    if (rc == ETIMEDOUT)
+        return false;
+    if (rc != 0)
+        cl_fail(__FILE__, __LINE__, "pthread_cond_timedwait", rc);
+    return true;
+}
+
+char *cl_make_temp_dir(const char *prefix)
+{
+    const char *base = getenv("TMPDIR");
+    if (base == NULL || *base == '\0')
+        base = "/tmp";
+    size_t cap = strlen(base) + strlen(prefix) + 16;
+    char *path = cl_calloc(cap, 1);
+    snprintf(path, cap, "%s/%s-XXXXXX", base, prefix);
+    if (mkdtemp(path) == NULL) {
+        char quoted[96];
+        int err = errno;
+        free(path);
+        fflush(stdout);
+        fprintf(stderr, "%s: cannot make a temporary folder in '%s' (TMPDIR): %s\n",
+                program_name, cl_quote(base, quoted, sizeof quoted), strerror(err));
+        exit(2);
+    }
+    return path;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+int cl_remove_tree(const char *path)
+{
+    /* Depth first (children before their folder), never following links. */
+    return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void cl_check_run_length(double predicted_s, const char *what)
+{
+    if (predicted_s > CL_RUN_LIMIT_S)
+        cl_usage_error("%s would run for about %.0f s, over the %.0f s limit; use smaller values",
+                       what, predicted_s, CL_RUN_LIMIT_S);
+}
+
+const char *cl_quote(const char *text, char *buf, size_t cap)
+{
+    size_t n = 0;
+    const size_t keep = 60;
+    if (cap < 8) {
+        if (cap)
+            buf[0] = '\0';
+        return buf;
+    }
+    for (size_t i = 0; text[i] && n + 8 < cap; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (i == keep) {
+            n += (size_t)snprintf(buf + n, cap - n, "...");
+            break;
+        }
+        if (c == '\n')
+            n += (size_t)snprintf(buf + n, cap - n, "\\n");
+        else if (c == '\t')
+            n += (size_t)snprintf(buf + n, cap - n, "\\t");
+        else if (c < 0x20 || c == 0x7f)
+            n += (size_t)snprintf(buf + n, cap - n, "\\x%02x", c);
+        else
+            buf[n++] = (char)c;
+    }
+    buf[n < cap ? n : cap - 1] = '\0';
+    return buf;
 }
 
 static int compare_doubles(const void *a, const void *b)
@@ -282,9 +422,11 @@ static void print_help(const struct cl_program *prog)
         print_default(o);
         printf("\n");
     }
-    printf("  %-22s %s\n", "--csv", "print CSV rows for the harness instead of the story");
-    printf("  %-22s %s\n", "--pin", "pin the whole process to CPU 0 (Linux; ignored elsewhere)");
-    printf("  %-22s %s\n", "--help", "show this help and exit");
+    if (prog->common & CL_CSV)
+        printf("  %-22s %s\n", "--csv", "print CSV rows for the harness instead of the story");
+    if (prog->common & CL_PIN)
+        printf("  %-22s %s\n", "--pin", "pin the whole process to CPU 0 (Linux; ignored elsewhere)");
+    printf("  %-22s %s\n", "-h, --help", "show this help and exit");
     if (prog->epilogue)
         printf("\n%s", prog->epilogue);
 }
@@ -317,22 +459,27 @@ static bool is_decimal(const char *t)
 
 static double parse_number(const char *flag, const char *text, const struct cl_opt *o)
 {
-    char *end;
+    char *end, q[96];
     errno = 0;
     double x = strtod(text, &end);
     if (!is_decimal(text) || errno || end == text || *end != '\0' || !isfinite(x))
-        cl_usage_error("--%s: '%s' is not a number", flag, text);
+        cl_usage_error("--%s: '%s' is not a number", flag, cl_quote(text, q, sizeof q));
     if (o->kind != CL_OPT_DOUBLE && x != floor(x))
-        cl_usage_error("--%s: '%s' is not a whole number", flag, text);
+        cl_usage_error("--%s: '%s' is not a whole number", flag, cl_quote(text, q, sizeof q));
     if (x < o->min || x > o->max)
-        cl_usage_error("--%s: %s is out of range [%g, %g]", flag, text, o->min, o->max);
+        cl_usage_error("--%s: %s is out of range [%g, %g]", flag, cl_quote(text, q, sizeof q),
+                       o->min, o->max);
+    /* "-0" is a number and in [0, ...], but a minus sign on a zero is
+     * almost always a slip; it is refused like any other negative value. */
+    if (o->min >= 0 && strchr(text, '-') == text)
+        cl_usage_error("--%s: '%s' is negative", flag, cl_quote(text, q, sizeof q));
     return x;
 }
 
 static void parse_list(const struct cl_opt *o, const char *text)
 {
     struct cl_list *list = o->value;
-    char buf[512];
+    char buf[512], q[96];
     if (strlen(text) >= sizeof buf)
         cl_usage_error("--%s: list too long", o->name);
     strcpy(buf, text);
@@ -343,7 +490,7 @@ static void parse_list(const struct cl_opt *o, const char *text)
         if (comma)
             *comma = '\0';
         if (*tok == '\0')
-            cl_usage_error("--%s: empty item in list '%s'", o->name, text);
+            cl_usage_error("--%s: empty item in list '%s'", o->name, cl_quote(text, q, sizeof q));
         if (list->n == CL_LIST_MAX)
             cl_usage_error("--%s: more than %d values", o->name, CL_LIST_MAX);
         list->v[list->n++] = (long)parse_number(o->name, tok, o);
@@ -364,7 +511,8 @@ static void parse_choice(const struct cl_opt *o, const char *text)
         }
         c += word + (c[word] == '|');
     }
-    cl_usage_error("--%s: '%s' is not one of %s", o->name, text, o->choices);
+    char q[96];
+    cl_usage_error("--%s: '%s' is not one of %s", o->name, cl_quote(text, q, sizeof q), o->choices);
 }
 
 static void set_option(const struct cl_opt *o, const char *text)
@@ -387,10 +535,33 @@ static const struct cl_opt *find_option(const struct cl_program *prog, const cha
     return NULL;
 }
 
+/* At exit: a write to standard output that failed (a full disk, a closed
+ * pipe's EPIPE with SIGPIPE ignored) is an error, not a silent success. */
+/* The first error a flush of standard output met, for the message at exit. */
+static int stdout_errno;
+
+static void flush_stdout(void)
+{
+    if (fflush(stdout) != 0 && stdout_errno == 0)
+        stdout_errno = errno;
+}
+
+static void check_stdout_at_exit(void)
+{
+    flush_stdout();
+    if (ferror(stdout)) {
+        int err = stdout_errno ? stdout_errno : EIO;
+        fprintf(stderr, "%s: writing standard output: %s\n", program_name, strerror(err));
+        _exit(1);
+    }
+}
+
 void cl_parse(struct cl_program *prog, int argc, char **argv)
 {
+    char q[96];
     program_name = prog->name;
     prog->command_index = argc;
+    atexit(check_stdout_at_exit);
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (strcmp(arg, "--") == 0) {
@@ -401,14 +572,20 @@ void cl_parse(struct cl_program *prog, int argc, char **argv)
             prog->command_index = i + 1;
             return;
         }
+        if (strcmp(arg, "-h") == 0) {
+            print_help(prog);
+            exit(0);
+        }
         if (strncmp(arg, "--", 2) != 0)
-            cl_usage_error("unexpected argument '%s'", arg);
+            cl_usage_error("unexpected argument '%s'", cl_quote(arg, q, sizeof q));
         const char *name = arg + 2;
         const char *eq = strchr(name, '=');
         size_t len = eq ? (size_t)(eq - name) : strlen(name);
-        bool *common = len == 3 && strncmp(name, "csv", 3) == 0   ? &prog->csv
-                       : len == 3 && strncmp(name, "pin", 3) == 0 ? &prog->pin
-                                                                  : NULL;
+        bool *common = len == 3 && strncmp(name, "csv", 3) == 0 && (prog->common & CL_CSV)
+                           ? &prog->csv
+                       : len == 3 && strncmp(name, "pin", 3) == 0 && (prog->common & CL_PIN)
+                           ? &prog->pin
+                           : NULL;
         bool help = len == 4 && strncmp(name, "help", 4) == 0;
         if ((common || help) && eq)
             cl_usage_error("--%.*s takes no value", (int)len, name);
@@ -421,8 +598,11 @@ void cl_parse(struct cl_program *prog, int argc, char **argv)
             continue;
         }
         const struct cl_opt *o = find_option(prog, name, len);
-        if (!o)
-            cl_usage_error("unknown option '--%.*s'", (int)len, name);
+        if (!o) {
+            char flag[96];
+            snprintf(flag, sizeof flag, "%.*s", (int)(len < 80 ? len : 80), name);
+            cl_usage_error("unknown option '--%s'", cl_quote(flag, q, sizeof q));
+        }
         if (o->kind == CL_OPT_FLAG) {
             if (eq)
                 cl_usage_error("--%s takes no value", o->name);
@@ -444,7 +624,7 @@ void cl_parse(struct cl_program *prog, int argc, char **argv)
 void cl_csv_header(const char *columns)
 {
     printf("%s\n", columns);
-    fflush(stdout);
+    flush_stdout();
 }
 
 void cl_csv_row(const char *fmt, ...)
@@ -454,7 +634,7 @@ void cl_csv_row(const char *fmt, ...)
     vprintf(fmt, ap);
     va_end(ap);
     putchar('\n');
-    fflush(stdout);
+    flush_stdout();
 }
 
 /* ---- The machine ----------------------------------------------------------- */

@@ -67,11 +67,59 @@ int cl_pin_to_cpu(int cpu);        /* 0, or -1 where pinning is unsupported */
 void cl_cond_init_monotonic(pthread_cond_t *cond);
 struct timespec cl_timespec_at(double when);
 
-/* Ctrl-C for demos that must join threads and reap children: after
- * cl_catch_sigint(), SIGINT only sets a flag, which cl_interrupted() reads;
- * the program's loops check it and wind down. */
-void cl_catch_sigint(void);
+/* ---- Stopping: Ctrl-C, SIGTERM, SIGHUP ---------------------------------
+ * A program that must join threads, reap children or remove files calls
+ * cl_catch_stop_signals() first. From then on SIGINT (Ctrl-C), SIGTERM (what
+ * timeout, kill and CI send) and SIGHUP (the terminal closed) only set a
+ * flag, which cl_interrupted() reads; the program's loops check it, wind
+ * down, clean up, and end with cl_exit_interrupted(): exit status 128 + the
+ * signal, as if the signal had ended it. A program that holds nothing
+ * needs none of this: the default action ends it with the same status. */
+void cl_catch_stop_signals(void);
 bool cl_interrupted(void);
+int cl_stop_signal(void);          /* the signal that arrived, or 0 */
+_Noreturn void cl_exit_interrupted(void);
+/* Ends the program (cl_exit_interrupted) if a stop signal has arrived. */
+void cl_exit_if_interrupted(void);
+
+/* ---- Small pieces several items need --------------------------------- */
+
+/* calloc that never returns NULL: a failure is "prog: file:line: calloc". */
+#define cl_calloc(n, size) cl_calloc_at(__FILE__, __LINE__, (n), (size))
+void *cl_calloc_at(const char *file, int line, size_t n, size_t size);
+
+/* Pins the calling thread to one CPU: 0, or -1 where pinning is not
+ * supported (not Linux, or the CPU is not ours). */
+int cl_pin_this_thread(int cpu);
+/* Context switches of the whole process so far, voluntary + involuntary:
+ * each one is a thread put to sleep or pushed off its CPU. */
+long cl_context_switches(void);
+/* Threads alive in this process now (Linux: /proc/self/status); -1 if unknown. */
+int cl_threads_now(void);
+
+/* pthread_cond_timedwait until a cl_now() deadline, on a condition variable
+ * made by cl_cond_init_monotonic: false when the deadline passed first.
+ * Any other error is fatal (cl_fail). Spurious wake-ups return true: the
+ * caller re-checks its condition, as with every condition wait. */
+bool cl_cond_wait_until(pthread_cond_t *cond, pthread_mutex_t *mutex, double deadline);
+
+/* A fresh folder under $TMPDIR (or /tmp), named PREFIX-XXXXXX; malloc'ed
+ * path. A TMPDIR that cannot take one is bad input: a one-line error
+ * naming it, exit status 2. */
+char *cl_make_temp_dir(const char *prefix);
+/* Removes a folder and everything under it; 0, or -1 with errno set. */
+int cl_remove_tree(const char *path);
+
+/* A run predicted to last longer than CL_RUN_LIMIT_S is refused up front
+ * with a one-line error (exit 2) naming the settings that make it long:
+ * every run the programs accept ends by itself within about a minute. */
+#define CL_RUN_LIMIT_S 60.0
+void cl_check_run_length(double predicted_s, const char *what);
+
+/* TEXT made safe to print inside quotes on one line: control characters
+ * escaped (\n, \t, \xHH), cut at 60 characters with "...". The buffer
+ * is the caller's. */
+const char *cl_quote(const char *text, char *buf, size_t cap);
 
 /* Sorts v in place; p in [0, 100]. Nearest-rank percentile. */
 double cl_percentile(double *v, size_t n, double p);
@@ -85,9 +133,11 @@ struct cl_spread {
 struct cl_spread cl_spread_of(const double *v, size_t n);
 
 /* ---- Arguments ----------------------------------------------------------
- * One convention for every item: --name value or --name=value; --help,
- * --csv and --pin exist everywhere; an unknown flag or a bad value is a
- * one-line error and exit status 2.                                      */
+ * One convention for every item: --name value or --name=value; --help (and
+ * -h) everywhere; --csv and --pin where the program asks for them (.common);
+ * an unknown flag or a bad value is a one-line error and exit status 2.
+ * A failed write or close of standard output, noticed at exit, is an error
+ * too: one line, exit status 1.                                           */
 
 enum cl_opt_kind {
     CL_OPT_FLAG,    /* bool *: present or not */
@@ -112,13 +162,17 @@ struct cl_opt {
     const char *choices;
 };
 
+/* The flags cl_parse itself handles, where a program asks for them. */
+enum { CL_CSV = 1, CL_PIN = 2 };
+
 struct cl_program {
     const char *name;      /* as in "52_subprocess" */
     const char *summary;   /* one line: what the program shows */
     const char *epilogue;  /* examples and notes for --help; may be NULL */
     struct cl_opt *opts;   /* the item's own flags */
     bool takes_command;    /* accepts "-- cmd args..." after the flags */
-    /* Filled in by cl_parse: the flags every item has. */
+    unsigned common;       /* CL_CSV | CL_PIN: the shared flags it takes */
+    /* Filled in by cl_parse: the shared flags. */
     bool csv;              /* machine-readable rows for the harness */
     bool pin;              /* pin the whole process to CPU 0 */
     int command_index;     /* argv index after "--", or argc if none */

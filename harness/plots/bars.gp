@@ -8,15 +8,14 @@
 #   catlabels      optional texts under the clusters, same order, '_' for spaces
 #   groupcol, groups, labels   the column naming the bars, its values, legend texts
 #   ycol           the bar height column
-#   logy           0, or the log base for the y axis
+# The y axis is linear and starts at 0: a bar's length is its value. For
+# values that span decades use points.gp on a log axis instead.
 # A missing (category, group) pair leaves a gap.
 
+load style
 if (!exists("labels")) labels = groups
 if (!exists("catlabels")) catlabels = cats
-if (!exists("logy")) logy = 0
-if (!exists("caption")) caption = ""
-
-word_of(list, i) = system(sprintf("echo '%s' | awk '{ gsub(\"_\", \" \", $%d); print $%d }'", list, i, i))
+if (exists("logy")) { print "bars.gp: no log axis for bars (a bar's length would mean nothing): use points.gp"; exit status 2 }
 
 # One row per category: its label, then the value of each group ('?' if none).
 pivot = sprintf("< awk -F, -v cc='%s' -v gc='%s' -v yc='%s' -v cats='%s' -v groups='%s' -v clabels='%s' '" . \
@@ -29,27 +28,15 @@ pivot = sprintf("< awk -F, -v cc='%s' -v gc='%s' -v yc='%s' -v cats='%s' -v grou
 
 set datafile separator whitespace
 set datafile missing "?"
-set title title font ",13"
 set ylabel ylabel
-set grid ytics back lc rgb "#dddddd"
-set key outside right top box opaque samplen 2
-set border 3
-set tics nomirror
+set grid noxtics ytics
 set xtics scale 0
-set bmargin 6
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border rgb "#333333"
 set boxwidth 0.9
-set label 1 caption at screen 0.01, 0.02 font ",8" tc rgb "#555555"
-if (logy > 0) { set logscale y logy; set format y "%g" } else { set yrange [0:*] }
+set yrange [0:*]
 
-cmd = "plot for [i=1:words(groups)] pivot using (column(i + 1)):xtic(1) title word_of(labels, i)"
+cmd = "plot for [i=1:words(groups)] pivot using (column(i + 1)):xtic(1) title label_of(labels, i)"
 
-set terminal svg size 800,500 dynamic enhanced font "DejaVu Sans,12" background rgb "white"
-set output out . ".svg"
-eval cmd
-set terminal pngcairo size 1000,625 enhanced font "DejaVu Sans,12" background rgb "white"
-set output out . ".png"
-eval cmd
-set output
+eval draw

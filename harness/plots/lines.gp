@@ -22,12 +22,12 @@
 # Example:
 #   gnuplot -e "in='52.csv'; out='52'; xcol='children'; ycol='wall_s'; ..." lines.gp
 
+load style
 if (!exists("labels")) labels = groups
 if (!exists("logx")) logx = 0
 if (!exists("logy")) logy = 0
 if (!exists("ideal")) ideal = ""
 if (!exists("idealtitle")) idealtitle = "ideal"
-if (!exists("caption")) caption = ""
 if (!exists("lowcol")) lowcol = ""
 if (!exists("highcol")) highcol = ""
 if (!exists("hline")) hline = ""
@@ -35,21 +35,12 @@ if (!exists("hlinetitle")) hlinetitle = ""
 if (!exists("vline")) vline = ""
 if (!exists("vlinetitle")) vlinetitle = ""
 
-set datafile separator ","
-set title title font ",13"
 set xlabel xlabel
 set ylabel ylabel
-set grid back lc rgb "#dddddd"
-# The legend sits under the plot, so long labels never squeeze the data.
-set key at screen 0.5, 0.05 center bottom horizontal maxrows 3 box opaque samplen 2
-set border 3
-set tics nomirror
-set bmargin 10
-set label 1 caption at screen 0.01, 0.02 font ",8" tc rgb "#555555"
 # A log axis would round out to the next decade; fit it to the data instead
 # (the offsets below keep the end points off the border).
-if (logx > 0) { set logscale x logx; set autoscale xfix; set format x "%.0f" }
-if (logy > 0) { set logscale y logy; set format y "%g" }
+if (logx > 0) { set logscale x logx; set autoscale xfix }
+if (logy > 0) { set logscale y logy }
 if (exists("ymin")) { set yrange [ymin:*] }
 if (exists("ymax")) { set yrange [*:ymax] }
 if (exists("ymin") && exists("ymax")) { set yrange [ymin:ymax] }
@@ -60,7 +51,6 @@ if (!exists("dashes")) dashes = ""
 dash_of(i) = (dashes eq "" ? 1 : int(word(dashes, i)))
 if (exists("xtics")) { set xtics xtics }
 
-label_of(i) = system(sprintf("echo '%s' | awk '{ gsub(\"_\", \" \", $%d); print $%d }'", labels, i, i))
 # The rows of one group, header kept, so that gnuplot draws each as one line.
 rows(g) = sprintf("< awk -F, -v col='%s' -v g='%s' " . \
     "'NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) k = i; print; next } $k == g' '%s'", \
@@ -69,10 +59,10 @@ rows(g) = sprintf("< awk -F, -v col='%s' -v g='%s' " . \
 if (logy > 0) { set offsets graph 0.03, graph 0.03, 0, 0 } else { set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05 }
 if (lowcol ne "" && highcol ne "") {
     cmd = "plot for [i=1:words(groups)] rows(word(groups, i)) using xcol:ycol:lowcol:highcol " . \
-          "with yerrorlines lw 2 pt 7 ps 0.8 dt dash_of(i) title label_of(i)"
+          "with yerrorlines lw 2 pt 7 ps 0.8 dt dash_of(i) title label_of(labels, i)"
 } else {
     cmd = "plot for [i=1:words(groups)] rows(word(groups, i)) using xcol:ycol " . \
-          "with linespoints lw 2 pt 7 ps 0.8 dt dash_of(i) title label_of(i)"
+          "with linespoints lw 2 pt 7 ps 0.8 dt dash_of(i) title label_of(labels, i)"
 }
 if (ideal ne "") { cmd = cmd . sprintf(", %s with lines dt 2 lw 1.5 lc rgb 'gray40' title '%s'", ideal, idealtitle) }
 if (hline ne "") { cmd = cmd . sprintf(", %s with lines dt 3 lw 1.5 lc rgb 'black' title '%s'", hline, hlinetitle) }
@@ -81,10 +71,4 @@ if (vline ne "") {
     set label 2 vlinetitle at first vline, graph 0.97 offset -0.5, 0 right font ",9" tc rgb "#aa3333"
 }
 
-set terminal svg size 800,500 dynamic enhanced font "DejaVu Sans,12" background rgb "white"
-set output out . ".svg"
-eval cmd
-set terminal pngcairo size 1000,625 enhanced font "DejaVu Sans,12" background rgb "white"
-set output out . ".png"
-eval cmd
-set output
+eval draw

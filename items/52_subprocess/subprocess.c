@@ -633,6 +633,7 @@ int main(int argc, char **argv)
         {0},
     };
     struct cl_program prog = {
+        .common = CL_CSV | CL_PIN,
         .name = "52_subprocess",
         .summary = "start child processes, capture their output, run them in parallel, "
                    "chain them, and stop one that overruns",
@@ -663,7 +664,7 @@ int main(int argc, char **argv)
         s.command = argv + prog.command_index;
     }
     refuse_unbounded(&s);
-    cl_catch_sigint();
+    cl_catch_stop_signals();
 
     s.fds_at_start = cl_open_fds();
     if (s.csv)

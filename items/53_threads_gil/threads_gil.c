@@ -59,7 +59,7 @@ static void init_gil(struct gil *g, const struct settings *s, enum gil_policy po
     gil_init(g, policy, s->interval_ms / 1000.0, s->ticks);
 }
 
-/* Ctrl-C (cl_catch_sigint in main): every loop checks this and winds down;
+/* Ctrl-C (cl_catch_stop_signals in main): every loop checks this and winds down;
  * main joins the threads and exits 130. */
 static bool should_stop(const atomic_bool *stop)
 {
@@ -792,6 +792,7 @@ int main(int argc, char **argv)
         {0},
     };
     struct cl_program prog = {
+        .common = CL_CSV | CL_PIN,
         .name = "53_threads_gil",
         .summary = "a GIL-like lock: CPU-bound threads do not speed up, blocking ones do",
         .epilogue =
@@ -833,7 +834,7 @@ int main(int argc, char **argv)
     if (s.trace_json && strcmp(s.mode, "all") != 0 && strcmp(s.mode, "timeline") != 0)
         cl_usage_error("--trace-json goes with --mode timeline");
 
-    cl_catch_sigint();
+    cl_catch_stop_signals();
 
     char part[4096];
     FILE *json = s.trace_json ? open_trace_json(s.trace_json, part, sizeof part) : NULL;

@@ -482,6 +482,7 @@ int main(int argc, char **argv)
         {0},
     };
     struct cl_program prog = {
+        .common = CL_CSV | CL_PIN,
         .name = "54_data_races",
         .summary = "threads adding to one counter: without a lock updates are lost, "
                    "even under a GIL; with one the total is exact",
@@ -512,7 +513,7 @@ int main(int argc, char **argv)
     if (gil_policy_parse(s.policy_name, &s.policy) != 0)
         cl_usage_error("--policy: unknown policy '%s'", s.policy_name);
     refuse_unbounded(&s);
-    cl_catch_sigint();
+    cl_catch_stop_signals();
     run_all(&s);
     if (cl_interrupted()) {
         fprintf(stderr, "%s: interrupted; every thread joined\n", cl_program_name());

@@ -1058,6 +1058,7 @@ int main(int argc, char **argv)
         {0},
     };
     struct cl_program prog = {
+        .common = CL_CSV | CL_PIN,
         .name = "55_queue_pipelines",
         .summary = "pipelines on a polling list vs a blocking queue: CPU, depth, memory, "
                    "shutdown, throughput",
@@ -1099,7 +1100,7 @@ int main(int argc, char **argv)
                        "per round and variant): at most %.0f s",
                        predicted, BUDGET_S);
 
-    cl_catch_sigint();
+    cl_catch_stop_signals();
     int fds_at_start = cl_open_fds();
     if (s.csv)
         cl_csv_header(CSV_COLUMNS);

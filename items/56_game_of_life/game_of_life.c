@@ -288,6 +288,7 @@ int main(int argc, char **argv)
         {0},
     };
     struct cl_program prog = {
+        .common = CL_CSV | CL_PIN,
         .name = "56_game_of_life",
         .summary = "the Game of Life with blocking I/O in every cell, run serially: "
                    "time per generation = cells x latency",
@@ -307,7 +308,7 @@ int main(int argc, char **argv)
     };
     cl_parse(&prog, argc, argv);
     s.csv = prog.csv;
-    cl_catch_sigint();
+    cl_catch_stop_signals();
 
     struct grid_size sizes[CL_LIST_MAX];
     int nsizes = grid_sizes(&s, sizes);

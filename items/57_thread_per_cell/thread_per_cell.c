@@ -814,6 +814,7 @@ int main(int argc, char **argv)
         {0},
     };
     struct cl_program prog = {
+        .common = CL_CSV | CL_PIN,
         .name = "57_thread_per_cell",
         .summary = "a new thread per cell per generation: what threads cost, how many the "
                    "system allows, and the error that join never reports",
@@ -854,7 +855,7 @@ int main(int argc, char **argv)
         check_life_budget(&s);
     check_threads_budget(&s, all || strcmp(s.part, "cost") == 0,
                          all || strcmp(s.part, "memory") == 0);
-    cl_catch_sigint();
+    cl_catch_stop_signals();
 
     if (all || strcmp(s.part, "life") == 0)
         part_life(&s);

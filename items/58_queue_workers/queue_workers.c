@@ -508,6 +508,7 @@ int main(int argc, char **argv)
         {0},
     };
     struct cl_program prog = {
+        .common = CL_CSV | CL_PIN,
         .name = "58_queue_workers",
         .summary = "the Game of Life by a fixed set of workers between queues: same grid as "
                    "serial, cells / workers x latency per generation",
@@ -527,7 +528,7 @@ int main(int argc, char **argv)
     };
     cl_parse(&prog, argc, argv);
     s.csv = prog.csv;
-    cl_catch_sigint();
+    cl_catch_stop_signals();
     if (s.rows.n != s.cols.n && s.rows.n != 1 && s.cols.n != 1)
         cl_usage_error("--rows has %d values and --cols %d: give as many, or one", s.rows.n,
                        s.cols.n);

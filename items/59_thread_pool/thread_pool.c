@@ -552,6 +552,7 @@ int main(int argc, char **argv)
         {0},
     };
     struct cl_program prog = {
+        .common = CL_CSV | CL_PIN,
         .name = "59_thread_pool",
         .summary = "the Game of Life on a reusable thread pool with futures: errors come back, "
                    "max_workers caps the I/O parallelism",
@@ -576,7 +577,7 @@ int main(int argc, char **argv)
     cl_parse(&prog, argc, argv);
     s.csv = prog.csv;
     s.pin = prog.pin;
-    cl_catch_sigint();
+    cl_catch_stop_signals();
     if (s.rows.n != s.cols.n && s.rows.n != 1 && s.cols.n != 1)
         cl_usage_error("--rows has %d values and --cols %d: give as many, or one", s.rows.n,
                        s.cols.n);

@@ -523,6 +523,7 @@ int main(int argc, char **argv)
         {0},
     };
     struct cl_program prog = {
+        .common = CL_CSV | CL_PIN,
         .name = "60_coroutines",
         .summary = "every Game of Life cell a coroutine on one libevent loop; a gather per generation",
         .epilogue =
@@ -560,7 +561,7 @@ int main(int argc, char **argv)
             cl_usage_error("--fail-cell %d,%d lies outside the %d x %d grid", io.fail_y,
                            io.fail_x, rows, cols);
     }
-    cl_catch_sigint();
+    cl_catch_stop_signals();
     bool all = strcmp(s.mode, "all") == 0, costs_only = strcmp(s.mode, "costs") == 0;
     if (s.csv && costs_only) {
         cost_rows(&s);

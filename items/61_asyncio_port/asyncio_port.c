@@ -857,6 +857,7 @@ static void run_demo(void)
 int main(int argc, char **argv)
 {
     struct cl_program prog = {
+        .common = CL_CSV | CL_PIN,
         .name = "61_asyncio_port",
         .summary = "a threaded game server ported to an event loop, and both under load",
         .epilogue = "Modes: demo (the book's two games on every server, then a short load;\n"
@@ -868,7 +869,7 @@ int main(int argc, char **argv)
         .opts = opts,
     };
     cl_parse(&prog, argc, argv);
-    cl_catch_sigint();
+    cl_catch_stop_signals();
     int fds_at_start = cl_open_fds();
     if (strcmp(mode, "serve") == 0)
         run_serve(&prog);

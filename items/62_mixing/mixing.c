@@ -782,6 +782,7 @@ int main(int argc, char **argv)
         {0},
     };
     struct cl_program prog = {
+        .common = CL_CSV | CL_PIN,
         .name = "62_mixing",
         .summary = "tail growing log files with threads, then move to a libevent loop step "
                    "by step, and call a loop from threaded code",
@@ -802,7 +803,7 @@ int main(int argc, char **argv)
     cl_parse(&prog, argc, argv);
     s.csv = prog.csv;
     refuse_long(&s);
-    cl_catch_sigint();
+    cl_catch_stop_signals();
     int fds_at_start = cl_open_fds();
     /* event_active from worker threads needs libevent's locks. */
     CL_CHECK_SYS(evthread_use_pthreads());

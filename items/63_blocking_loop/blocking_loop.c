@@ -417,6 +417,7 @@ int main(int argc, char **argv)
         {0},
     };
     struct cl_program prog = {
+        .common = CL_CSV | CL_PIN,
         .name = "63_blocking_loop",
         .summary = "a heartbeat on a libevent loop, stalled by one blocking callback, "
                    "and kept by moving the work to a writer thread",
@@ -437,7 +438,7 @@ int main(int argc, char **argv)
     cl_parse(&prog, argc, argv);
     s.csv = prog.csv;
     refuse_pointless_or_long(&s);
-    cl_catch_sigint();
+    cl_catch_stop_signals();
     int fds_at_start = cl_open_fds();
     /* event_active from the writer thread needs libevent's locks. */
     CL_CHECK_SYS(evthread_use_pthreads());

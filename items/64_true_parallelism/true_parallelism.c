@@ -67,7 +67,7 @@ static uint32_t gcd_by_counting_down(struct gil *g, struct pair p)
         if (p.a % candidate == 0 && p.b % candidate == 0)
             return candidate;
         gil_tick(g);
-        /* Ctrl-C (cl_catch_sigint) is seen within a few ms even in a long
+        /* Ctrl-C (cl_catch_stop_signals) is seen within a few ms even in a long
          * count; the callers also check between pairs. */
         if ((candidate & 0x3fff) == 0 && cl_interrupted())
             return 0;
@@ -695,6 +695,7 @@ int main(int argc, char **argv)
         {0},
     };
     struct cl_program prog = {
+        .common = CL_CSV | CL_PIN,
         .name = "64_true_parallelism",
         .summary = "thread pool under a GIL, thread pool without one, and a process pool "
                    "that ships its work through pipes",
@@ -722,7 +723,7 @@ int main(int argc, char **argv)
     cl_parse(&prog, argc, argv);
     s.csv = prog.csv;
     s.pinned = prog.pin;
-    cl_catch_sigint();
+    cl_catch_stop_signals();
     /* A worker that died makes write() fail with EPIPE, which we report,
      * instead of killing the parent silently with SIGPIPE. */
     struct sigaction ignore = {.sa_handler = SIG_IGN};
