@@ -79,7 +79,7 @@ help:
 	@echo "  make tsan       build with ThreadSanitizer and run every item's demos"
 	@echo "  make fuzz       build each tests/fuzz/*.c with libFuzzer (clang) and run it"
 	@echo "                  FUZZ_RUNS inputs (default 10000000)"
-	@echo "  make mutants    plant each mistake of tests/mutants.txt and check a test catches it"
+	@echo "  make mutants    plant each mistake of tests/mutants/*.txt and check a test catches it"
 	@echo "  make clean      remove $(BUILD)/"
 	@echo "Run one item alone: $(BUILD)/bin/52_subprocess (the story), --help for its knobs"
 

@@ -1,9 +1,9 @@
 #!/bin/sh
-# mutants.sh [NAME...] - plant each mistake listed in tests/mutants.txt, one
+# mutants.sh [NAME...] - plant each mistake listed in tests/mutants/*.txt, one
 # at a time, in a scratch copy of the tree, and check that the tests named
 # for it fail. A mistake the tests let through is a missing test.
 #
-# tests/mutants.txt holds one block per mistake, blocks apart by a blank line:
+# Each tests/mutants/PIECE.txt holds one block per mistake, blocks apart by a blank line:
 #   mutant: queue-put-no-wakeup
 #   what:   put no longer wakes a getter waiting on an empty queue
 #   file:   items/55_queue_pipelines/queue.c
@@ -13,7 +13,7 @@
 # With NAME arguments, only those mutants are planted.
 set -u
 top=$(pwd)
-list=tests/mutants.txt
+lists="tests/mutants/*.txt"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 # The tree as git sees it, plus the build folder, so each mutant recompiles one file.
@@ -35,7 +35,7 @@ awk -v RS= -v FS='\n' '{
         else if (line ~ /^tests: */) { sub(/^tests: */, "", line); tests = line }
     }
     if (name != "") printf "%s\037%s\037%s\037%s\037%s\n", name, file, find, repl, tests
-}' "$list" >mutants.tsv
+}' $lists >mutants.tsv
 while IFS="$(printf '\037')" read -r name file find repl tests; do
     if [ $# -gt 0 ]; then
         case " $* " in *" $name "*) ;; *) continue ;; esac

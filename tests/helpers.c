@@ -10,7 +10,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void pause_s(double seconds)
+{
+    struct timespec ts = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
+    while (nanosleep(&ts, &ts) == -1)
+        ;
+}
 
 static void slurp(FILE *f, char *buf, size_t cap)
 {
@@ -20,41 +35,115 @@ static void slurp(FILE *f, char *buf, size_t cap)
     fclose(f);
 }
 
-void run_program(struct run_result *r, unsigned timeout_s, const char *program, ...)
+/* Starts $CONCLAB_BIN/program with the arguments in ap, in a process group
+ * of its own, its output going to two temporary files; a SIGALRM after
+ * timeout_s (it survives exec) ends a hang. */
+static pid_t start_program(FILE **out, FILE **err, unsigned timeout_s, const char *program,
+                           va_list ap)
 {
     const char *bin = getenv("CONCLAB_BIN");
     cr_assert(bin != NULL, "CONCLAB_BIN is not set (run the tests through make test)");
-    char path[4096];
+    static char path[4096];
     snprintf(path, sizeof path, "%s/%s", bin, program);
 
     const char *argv[64] = {path};
     int argc = 1;
-    va_list ap;
-    va_start(ap, program);
     for (const char *a; (a = va_arg(ap, const char *)) != NULL && argc < 63;)
         argv[argc++] = a;
-    va_end(ap);
     argv[argc] = NULL;
 
-    FILE *out = tmpfile(), *err = tmpfile();
-    cr_assert(out && err, "tmpfile failed");
+    *out = tmpfile(), *err = tmpfile();
+    cr_assert(*out && *err, "tmpfile failed");
     fflush(NULL);
     pid_t pid = fork();
     cr_assert(pid >= 0, "fork failed");
     if (pid == 0) {
-        dup2(fileno(out), 1);
-        dup2(fileno(err), 2);
+        setpgid(0, 0);
+        dup2(fileno(*out), 1);
+        dup2(fileno(*err), 2);
         alarm(timeout_s);
         execv(path, (char *const *)argv);
         _exit(127);
     }
+    setpgid(pid, pid); /* both sides, so neither can race the other */
+    return pid;
+}
+
+/* Whether anything of the process group `pgid` (a grandchild the program
+ * forgot) is still there 0.2 s after the program ended; it is killed. */
+static bool group_outlives(pid_t pgid)
+{
+    for (int i = 0; i < 20 && kill(-pgid, 0) == 0; i++)
+        pause_s(0.01);
+    if (kill(-pgid, 0) != 0)
+        return false;
+    kill(-pgid, SIGKILL);
+    return true;
+}
+
+static void finish_program(struct run_result *r, pid_t pid, FILE *out, FILE *err)
+{
     int status;
     cr_assert(waitpid(pid, &status, 0) == pid, "waitpid failed");
     r->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     r->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     r->timed_out = r->signal == SIGALRM;
+    r->left_in_group = group_outlives(pid);
     slurp(out, r->out, sizeof r->out);
     slurp(err, r->err, sizeof r->err);
+}
+
+void run_program(struct run_result *r, unsigned timeout_s, const char *program, ...)
+{
+    FILE *out, *err;
+    va_list ap;
+    va_start(ap, program);
+    pid_t pid = start_program(&out, &err, timeout_s, program, ap);
+    va_end(ap);
+    finish_program(r, pid, out, err);
+}
+
+void run_program_signalled(struct run_result *r, unsigned timeout_s, int sig, double after_s,
+                           const char *program, ...)
+{
+    FILE *out, *err;
+    va_list ap;
+    va_start(ap, program);
+    pid_t pid = start_program(&out, &err, timeout_s, program, ap);
+    va_end(ap);
+    pause_s(after_s);
+    r->stop_sent_s = now_s();
+    kill(pid, sig);
+    int status;
+    pid_t done;
+    /* Peek: the stop must take at most half a second. */
+    while ((done = waitpid(pid, &status, WNOHANG)) == 0 && now_s() - r->stop_sent_s < 5)
+        pause_s(0.002);
+    r->stop_took_s = now_s() - r->stop_sent_s;
+    if (done == pid) { /* reaped here: record it as finish_program would */
+        r->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+        r->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        r->timed_out = false;
+        r->left_in_group = group_outlives(pid);
+        slurp(out, r->out, sizeof r->out);
+        slurp(err, r->err, sizeof r->err);
+    } else {
+        kill(-pid, SIGKILL);
+        finish_program(r, pid, out, err);
+        r->timed_out = true;
+    }
+}
+
+void assert_clean_stop(const struct run_result *r, int sig, const char *what)
+{
+    cr_assert(!r->timed_out, "%s: did not stop within 5 s of signal %d", what, sig);
+    cr_assert(r->exit_code == 128 + sig || r->signal == sig,
+              "%s: signal %d gave exit %d (signal %d), not %d; stderr: %s", what, sig,
+              r->exit_code, r->signal, 128 + sig, r->err);
+    cr_assert_leq(r->stop_took_s, 0.5, "%s: took %.2f s to stop", what, r->stop_took_s);
+    cr_assert_null(strstr(r->out, "!!!"), "%s: an interrupted run printed !!!: %s", what, r->out);
+    cr_assert_null(strstr(r->err, "!!!"), "%s: an interrupted run printed !!!: %s", what, r->err);
+    cr_assert(!r->left_in_group, "%s: left processes running in its group", what);
 }
 
 /* Index of `name` among the comma-separated header fields, or -1. */

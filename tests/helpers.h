@@ -9,13 +9,27 @@ struct run_result {
     int exit_code;    /* 0..255, or -1 if killed by a signal */
     int signal;       /* the killing signal, or 0 */
     bool timed_out;   /* killed by the deadline */
+    bool left_in_group; /* something of its process group outlived it (killed since) */
+    double stop_sent_s, stop_took_s; /* run_program_signalled: when, and how long it took */
     char out[1 << 16];
     char err[1 << 13];
 };
 
 /* Runs $CONCLAB_BIN/program with the NULL-terminated arguments, for at most
- * timeout_s seconds (SIGALRM, which survives exec, kills it after that). */
+ * timeout_s seconds (SIGALRM, which survives exec, kills it after that), in
+ * a process group of its own: r->left_in_group says whether anything of it
+ * outlived it (then killed). */
 void run_program(struct run_result *r, unsigned timeout_s, const char *program, ...);
+
+/* The same, sending signal sig after_s seconds in, as Ctrl-C (SIGINT), kill
+ * (SIGTERM) or a closed terminal (SIGHUP) would; then waits up to 5 s. */
+void run_program_signalled(struct run_result *r, unsigned timeout_s, int sig, double after_s,
+                           const char *program, ...);
+
+/* A clean stop: exit status 128 + sig (or death by sig), within 0.5 s of
+ * the signal, no "!!!" (an interrupted answer is not a wrong one), nothing
+ * left running in its process group. */
+void assert_clean_stop(const struct run_result *r, int sig, const char *what);
 
 /* The value in column `column` of the first CSV row whose column `key_col`
  * equals `key`, copied into out; false if there is none. */
