@@ -34,41 +34,8 @@ done
 grep -q "failed in this run" "$report" && { echo "smoke: an experiment failed" >&2; status=1; }
 sh scripts/check_claims.sh "$run" || status=1
 
-# Every verdict can fail. Each tests/verdicts/NN_case.sh doctors a copy of this
-# run's data (RUN is that copy) and names, in two header lines, a claim of
-# item NN and the verdict the item's judge must then give on that data:
-#   # claim: 53.cpu          (the claim's id; an item not moved yet: its words)
-#   # expect: not reproduced | inconclusive | reproduced
-for case in tests/verdicts/[0-9][0-9]_*.sh; do
-    [ -e "$case" ] || continue
-    name=$(basename "$case" .sh) item=${name%%_*}
-    claim=$(sed -n 's/^# claim: //p' "$case")
-    expect=$(sed -n 's/^# expect: //p' "$case")
-    work=$(mktemp -d "$out/verdict-XXXXXX")
-    cp -R "$run"/. "$work"/
-    rm -f "$work/$item.verdicts" "$work/$item.figures"
-    env="RUN=$work ITEM=$item JUDGE_ONLY=1 QUICK=1 BIN=$(cd "$bin" && pwd) HARNESS=$(pwd)/harness CAPTION=doctored"
-    if [ -f "harness/judge/$item.sh" ]; then
-        # shellcheck disable=SC2086 # $env is a list of assignments
-        if ! RUN=$work sh "$case" || ! env $env sh "harness/judge/$item.sh" >/dev/null 2>&1; then
-            echo "smoke: verdict case $name did not run" >&2; status=1; continue
-        fi
-        got=$(awk -F'\t' -v id="$claim" '$2 == id { print $3; exit }' "$work/$item.verdicts")
-    else
-        # shellcheck disable=SC2086
-        if ! RUN=$work sh "$case" || ! env $env sh "harness/exp/$item.sh" >/dev/null 2>&1; then
-            echo "smoke: verdict case $name did not run" >&2; status=1; continue
-        fi
-        got=$(grep -F -- "$claim" "$work/$item.verdicts" | head -n 1 |
-              awk -F' [|] ' '{ print $NF }' | sed 's/[:(].*//; s/ *$//')
-    fi
-    if [ "$got" = "$expect" ]; then
-        echo "smoke: verdict case $name: $got, as expected"
-    else
-        echo "smoke: verdict case $name: expected '$expect', got '${got:-no row}'" >&2
-        status=1
-    fi
-done
+# Every verdict can fail: each tests/verdicts/NN_case.sh on this run's data.
+sh scripts/verdict_cases.sh "$run" "$bin" || status=1
 
 # Interrupt a second run part-way, with SIGTERM to its whole process group
 # (a background job ignores SIGINT, so Ctrl-C itself cannot be sent here):
