@@ -58,10 +58,27 @@ count_rows() {
 stat() {
     file=$1 column=$2
     shift 2
-    out=$(mlr --icsv --onidx --ofs ' ' filter "$(mlr_filter "$@") && is_present(\$$column) && \$$column != \"\"" \
-        then stats1 -i -a p50,min,max,count -f "$column" "$file")
+    stat_where "$file" "$column" "$(mlr_filter "$@")"
+}
+
+# stat_where FILE COLUMN FILTER: the same over the rows a Miller filter
+# expression picks ('$executor != "serial"'); median_where, lowest_where and
+# highest_where give one of the three.
+stat_where() {
+    out=$(mlr --icsv --onidx --ofs ' ' filter "($3) && is_present(\$$2) && \$$2 != \"\"" \
+        then stats1 -i -a p50,min,max,count -f "$2" "$1")
     [ -n "$out" ] || out="nan nan nan 0"
     echo "$out" | awk '{ printf "%.4g %.4g %.4g %d\n", $1, $2, $3, $4 }'
+}
+median_where() { stat_where "$@" | cut -d' ' -f1; }
+lowest_where() { stat_where "$@" | cut -d' ' -f2; }
+highest_where() { stat_where "$@" | cut -d' ' -f3; }
+
+# top_row FILE COLUMN FIELDS [FILTER]: the FIELDS (comma-separated names) of
+# the row with the largest COLUMN among those FILTER picks, space-separated.
+top_row() {
+    mlr --icsv --onidx --ofs ' ' filter "${4:-true}" then sort -nr "$2" then head -n 1 \
+        then cut -o -f "$3" "$1"
 }
 
 median() { stat "$@" | cut -d' ' -f1; }
