@@ -68,7 +68,7 @@ stat_where() {
     out=$(mlr --icsv --onidx --ofs ' ' filter "($3) && is_present(\$$2) && \$$2 != \"\"" \
         then stats1 -i -a p50,min,max,count -f "$2" "$1")
     [ -n "$out" ] || out="nan nan nan 0"
-    echo "$out" | awk '{ printf "%.4g %.4g %.4g %d\n", $1, $2, $3, $4 }'
+    echo "$out" | awk '{ printf "%.10g %.10g %.10g %d\n", $1, $2, $3, $4 }'
 }
 median_where() { stat_where "$@" | cut -d' ' -f1; }
 lowest_where() { stat_where "$@" | cut -d' ' -f2; }
