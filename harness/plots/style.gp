@@ -13,7 +13,10 @@ set title sprintf("%s\n{/=9 %s}", title, caption) font ",13"
 set grid back lc rgb "#dddddd"
 set border 3
 set tics nomirror
-set key outside below center horizontal box opaque samplen 2 spacing 1.1 width 1
+# Anchored to the bottom of the picture with room kept for up to five rows:
+# gnuplot 5.4's own "key below" lets a long key cover the x axis label.
+set key at screen 0.5, 0.015 center bottom horizontal box opaque samplen 2 width 1 maxrows 5
+set bmargin 11
 set datafile separator ","
 # Ticks on a log axis read as plain numbers (1000, not 1e+03).
 set format x "%g"
