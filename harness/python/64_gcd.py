@@ -9,9 +9,12 @@ message (chunksize) that cost is larger than the gain.
 Written for conclab (not taken from the book). The same slow greatest common
 divisor as items/64_true_parallelism: try every candidate from the smaller
 number down. Every answer is checked against math.gcd (exit 1 on a mismatch).
-Runs are interleaved in rounds (serial, then every pool, then serial again...)
-and each speedup divides by the serial time of its own round. CSV on stdout:
-    executor,workers,pairs,size,chunksize,round,wall_s,serial_s,speedup
+Runs are interleaved in rounds: each round opens and closes with the serial
+loop, and its serial time is the mean of the two, so a machine whose speed
+drifts during a round moves both sides of each ratio; one untimed serial run
+warms up first. Each speedup divides by the serial time of its own round.
+CSV on stdout:
+    python,executor,workers,pairs,size,chunksize,round,wall_s,serial_s,speedup
 
     python3 harness/python/64_gcd.py [--quick] [--workers 1,2] [--rounds 3]
     python3 harness/python/64_gcd.py --shipping --workers 2 --chunksize 1,16,256
@@ -89,19 +92,28 @@ def main():
     expected = [math.gcd(a, b) for a, b in pairs]
     configs.insert(0, ("serial", 1, count, run_serial))
 
-    print("executor,workers,pairs,size,chunksize,round,wall_s,serial_s,speedup")
+    version = "%d.%d" % sys.version_info[:2]
+    print("python,executor,workers,pairs,size,chunksize,round,wall_s,serial_s,speedup")
+    run_serial(pairs, 1, count)  # warm-up, not timed
+
+    def timed(name, workers, chunksize, run):
+        start = time.perf_counter()
+        results = run(pairs, workers, chunksize)
+        wall_s = time.perf_counter() - start
+        if results != expected:
+            print(f"!!! 64_gcd.py: {name} with {workers} workers gave wrong results",
+                  file=sys.stderr)
+            sys.exit(1)
+        return wall_s
+
+    serial_config, pool_configs = configs[0], configs[1:]
     for round_number in range(1, args.rounds + 1):
-        serial_s = None
-        for name, workers, chunksize, run in configs:
-            start = time.perf_counter()
-            results = run(pairs, workers, chunksize)
-            wall_s = time.perf_counter() - start
-            if results != expected:
-                print(f"!!! 64_gcd.py: {name} with {workers} workers gave wrong results",
-                      file=sys.stderr)
-                return 1
-            serial_s = wall_s if serial_s is None else serial_s
-            print(f"{name},{workers},{count},{size},{chunksize},{round_number},"
+        opening = timed(*serial_config)
+        walls = [timed(*config) for config in pool_configs]
+        serial_s = (opening + timed(*serial_config)) / 2
+        rows = [(serial_config, serial_s)] + list(zip(pool_configs, walls))
+        for (name, workers, chunksize, _run), wall_s in rows:
+            print(f"{version},{name},{workers},{count},{size},{chunksize},{round_number},"
                   f"{wall_s:.6f},{serial_s:.6f},{serial_s / wall_s:.4f}", flush=True)
     return 0
 

@@ -1,6 +1,5 @@
-# claim: a thread pool under a GIL gives CPU-bound work no speedup
+# claim: 64.threads-gil
 # expect: inconclusive
-# The pool without a GIL got no parallelism either: the machine was busy.
+# A neighbour held a core: the pool without a GIL reached only 1.2x.
 . tests/verdicts/doctor.sh
-set_column "$RUN/64_scaling.csv" speedup 1.05 executor=threads
-set_column "$RUN/64_scaling.csv" speedup 1.0 executor=threads_gil
+set_column "$RUN/64_scaling.csv" speedup 1.2 executor=threads workers=2
