@@ -268,7 +268,9 @@ Test(item64_bench, a_full_disk_is_an_error, .timeout = 30)
 
 /* ---- The labs of the README: what they say the student will see --------------- */
 
-/* The number after `label` on the first line of out that holds both words. */
+/* Column `column` (1 workers, 2 wall_s, 3 speedup, 4 (user+sys)/wall,
+ * 5 shipping %) of the first story row that starts with `row` and holds
+ * `tail` (NULL: any). */
 static double story_column(const char *out, const char *row, const char *tail, int column)
 {
     for (const char *line = out; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
