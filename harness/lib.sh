@@ -215,16 +215,19 @@ plot_bars() { plot_with bars "$@"; }
 plot_with() {
     script=$1 in=$2 out=$3
     shift 3
-    params="in='$in'; out='$out'; caption='$CAPTION'; style='$HARNESS/plots/style.gp'"
+    params="in='$in'; out='$out'; caption='$(gp_quote "$CAPTION")'; style='$HARNESS/plots/style.gp'"
     for kv in "$@"; do
         key=${kv%%=*} value=${kv#*=}
         case $key in
             logx|logy|ymin|ymax|xmin|xmax|xtics) params="$params; $key=$value" ;;
-            *) params="$params; $key='$value'" ;;
+            *) params="$params; $key='$(gp_quote "$value")'" ;;
         esac
     done
     gnuplot -e "$params" "$HARNESS/plots/$script.gp"
 }
+
+# gp_quote TEXT: TEXT for inside a gnuplot single-quoted string ("it's" -> "it''s").
+gp_quote() { printf '%s' "$1" | sed "s/'/''/g"; }
 
 # timed_scan OUTBASE HYPERFINE-ARGS...: hyperfine without a shell, keeping
 # every run in OUTBASE.json, the summary in OUTBASE.csv and its own report
