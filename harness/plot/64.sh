@@ -56,7 +56,7 @@ plot_lines "$RUN/64_shipping_chart.csv" "$RUN/64_shipping" \
     hline=1 hlinetitle="as fast as the loop"
 
 # Version by version (a full run finds several).
-versions=$( [ -s "$RUN/64_python.csv" ] && mlr --icsv --onidx cut -f python then uniq -a "$RUN/64_python.csv" | tr '\n' ' ' || true)
+versions=$( [ -s "$RUN/64_python.csv" ] && mlr --icsv --onidx cut -f python then uniq -a "$RUN/64_python.csv" | sort -t. -k1,1n -k2,2n | tr '\n' ' ' || true)
 if [ "$(echo $versions | wc -w)" -gt 1 ]; then
     mlr --icsv --ocsv filter '$executor != "serial" && $workers == 2' \
         then stats1 -i -a p50,min,max -f speedup -g python,executor \
