@@ -13,11 +13,12 @@ one=$(median "$p" wall_s variant=parallel children=1)
 figure sleep "$sleep"
 figure one_s "$one"
 
-# CPython beside it: the default interpreter's 10 at once over one alone.
-py_default=$(csv_value "$py" python)
+# CPython beside it: the default interpreter's 10 at once over one alone
+# (the one interpreter the sleepers ran on).
+py_default=$(csv_value "$py" version case=one)
 py_note=""
 if [ -n "$py_default" ]; then
-    py_ratio=$(calc "$(csv_value "$py" seconds case=parallel10 python="$py_default") / $(csv_value "$py" seconds case=one python="$py_default")")
+    py_ratio=$(calc "$(csv_value "$py" seconds case=parallel10) / $(csv_value "$py" seconds case=one)")
     py_note="; CPython $py_default ${py_ratio}x"
     figure py_ratio "$py_ratio"
 fi
@@ -53,6 +54,7 @@ v=$(decide "$left == 0 && $code > 128" "$started == 1" "a shell had not started 
 codes=$(mlr --icsv --onidx filter '$stop == "group"' then uniq -f exit_code then sort -nf exit_code "$t" | paste -sd' ' -)
 book_claim 52.timeout "$v" "killpg() to the group: $left process(es) left over $runs stops, every child reaped (exit codes $codes)"
 figure group_runs "$runs"
+figure group_left "$left"
 
 # rule 52.timeout.neg: the same rule on the shell stopped the book's way,
 # terminate() to the child alone.
@@ -60,6 +62,10 @@ left_pid=$(highest "$t" left_in_group stop=pid child=shell)
 code_pid=$(lowest "$t" exit_code stop=pid child=shell)
 started_pid=$(lowest "$t" grandchild_started stop=pid child=shell)
 v=$(decide "$left_pid == 0 && $code_pid > 128" "$started_pid == 1" "a shell had not started its sleep by the 0.1 s deadline")
-negative_control 52.timeout.neg "$v" "terminate() to the shell alone: its sleep left running in $(count_rows "$t" stop=pid child=shell left_in_group=1) of $(count_rows "$t" stop=pid child=shell) runs"
+neg_left=$(count_rows "$t" stop=pid child=shell left_in_group=1)
+neg_runs=$(count_rows "$t" stop=pid child=shell)
+negative_control 52.timeout.neg "$v" "terminate() to the shell alone: its sleep left running in $neg_left of $neg_runs runs"
+figure neg_left "$neg_left"
+figure neg_runs "$neg_runs"
 figure book_left "$(highest "$t" left_in_group stop=pid child=sleep)"
 figure gave_up_s "$(median "$t" gave_up_s)"

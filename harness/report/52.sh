@@ -45,10 +45,13 @@ for n in $children; do
 done
 rm -f "$ratios"
 echo
-whole() { csv_value "$RUN/52_whole.csv" mean command="$1"; }
-printf 'The whole program, timed from outside by hyperfine (2 runs each, back to\nback, so only a cross-check; [52_whole.json](52_whole.json)): `--part parallel\n--children 10` %s s' "$(calc "$(whole parallel)")"
-[ -n "$(whole serial)" ] && printf ', `--part serial` %s s' "$(calc "$(whole serial)")"
-printf '.\n\n'
+whole=$(calc "$(csv_value "$RUN/52_whole.csv" mean command=parallel)")
+cat <<EOT
+The whole program, timed from outside by hyperfine (3 runs, back to back,
+so only a cross-check of the in-process clock; [52_whole.json](52_whole.json)):
+\`--part parallel --children 10\` took ${whole} s from start to exit.
+
+EOT
 
 cat <<EOT
 **A child past its deadline is stopped and reaped, and nothing it started
@@ -57,11 +60,12 @@ a 0.1 s deadline gave up after ${gave_up_s} s (median) with the child still
 running, as in the book. Each child ran in a process group of its own and
 was stopped by its group (SIGTERM, 0.1 s of grace, SIGKILL): \`sleep 10\`
 alone, a shell that started \`sleep 10\` and waits for it, and a stubborn
-shell that ignores SIGTERM (its sleep too). Over $stop_rounds round(s), none of
-the $group_runs stops left a process of its group running, and every child was
-reaped. Stopped the book's way, \`terminate()\` to the child alone, the
-book's own child (\`sleep 10\`) left ${book_left} behind, but the shell left
-its sleep running every time (\`52.timeout.neg\`: **$(verdict_of 52.timeout.neg)**):
+shell that ignores SIGTERM (its sleep too). Over $stop_rounds round(s), the most
+any of the $group_runs stops left running in its group was $group_left process(es).
+Stopped the book's way, \`terminate()\` to the child alone, the book's own
+child (\`sleep 10\`) left at most ${book_left} behind, but the shell left its
+sleep running in $neg_left of $neg_runs runs (\`52.timeout.neg\`:
+**$(verdict_of 52.timeout.neg)**):
 \`communicate(timeout=)\`, \`terminate()\` and \`kill()\` reach the child, not
 what it started. \`start_new_session=True\` (or, from 3.11,
 \`process_group=0\`) and \`os.killpg\` reach them all
@@ -71,39 +75,45 @@ what it started. \`start_new_session=True\` (or, from 3.11,
 
 EOT
 
-if [ "$(count_rows "$py" case=one)" -gt 0 ]; then
+if [ "$(count_rows "$py" case=run_timeout)" -gt 0 ]; then
     cat <<EOT
 **CPython** ([harness/python/52_subprocess.py](../../../harness/python/52_subprocess.py),
-[52_python.csv](52_python.csv)): the same sleepers and stops in each
-interpreter found. \`run(timeout=)\` kills the child alone; up to 3.7.4 it
-then read the pipe to its end, so a grandchild holding the pipe held the
-caller past the deadline (bpo-37424, fixed in 3.7.5 and 3.8); later versions
-return at the deadline and leave the grandchild running.
+[52_python.csv](52_python.csv)): the same stops in each interpreter found.
+\`run(timeout=)\` kills the child alone; up to 3.7.4 it then read the pipe
+to its end, so a grandchild holding the pipe held the caller past the
+deadline (bpo-37424, fixed in 3.7.5 and 3.8); later versions return at the
+deadline and leave the grandchild running.
 
-| CPython | 10 at once / one alone | terminate(): left running | killpg(): left running | run(timeout=0.1) returned after (s) | its grandchild then |
-|---|---:|---:|---:|---:|---|
+| CPython | terminate(): left running | killpg(): left running | run(timeout=0.1) returned after (s) | its grandchild then |
+|---|---:|---:|---:|---|
 EOT
-    for v in $(mlr --icsv --onidx filter '$case == "one"' then cut -f python "$py"); do
-        ten=$(csv_value "$py" seconds python="$v" case=parallel10)
-        one=$(csv_value "$py" seconds python="$v" case=one)
+    for v in $(mlr --icsv --onidx filter '$case == "run_timeout"' then cut -f python "$py" | sort -V); do
         gc=$(csv_value "$py" left python="$v" case=run_timeout)
-        printf '| %s | %s | %s | %s | %.3f | %s |\n' "$v" "$(calc "$ten / $one")x" \
+        printf '| %s | %s | %s | %.3f | %s |\n' "$(csv_value "$py" version python="$v")" \
             "$(csv_value "$py" left python="$v" case=terminate_pid)" \
             "$(csv_value "$py" left python="$v" case=killpg_group)" \
             "$(csv_value "$py" seconds python="$v" case=run_timeout)" \
             "$([ "$gc" = 1 ] && echo 'still running' || echo 'had ended')"
     done
     echo
+    cat <<EOT
+Ten \`Popen(['sleep', '0.1'])\` then \`wait()\` each took ${py_ratio}x the time of
+one such child alone on CPython ${py_default}, the default interpreter (the
+sleepers behave alike on every version).
+
+EOT
     [ -f "$RUN/52_python_run.svg" ] && printf '![CPython run(timeout=) per version](52_python_run.svg)\n\n'
 else
     printf '**CPython**: no interpreter was found; the C side stands alone.\n\n'
 fi
 
 cat <<EOT
-Not judged here, checked by the program itself on every run (a wrong
-answer is a \`!!!\` line and exit 1; the tests run each): the parent works
-while it polls its children (\`--part poll\`); \`seq 1 N | wc -l\` counts N;
-a parent that keeps its copy of the pipe's write end stalls \`wc\` until it
-closes it; without close-on-exec \`wc\` holds the write end of its own input
-and never ends.
+Not judged here, shown by the program and checked by its tests
+([tests/test_52_subprocess.c](../../../tests/test_52_subprocess.c)): the parent
+works while it polls its children (\`--part poll\`); \`seq 1 N | wc -l\`
+counts N (a wrong count is the program's own \`!!!\` failure); a parent that
+keeps its copy of the pipe's write end stalls \`wc\` until it closes it;
+without close-on-exec \`wc\` holds the write end of its own input and never
+ends; SIGINT, SIGTERM and SIGHUP stop every part within half a second with
+every child reaped, and a child that fails is an error, never a time.
 EOT
