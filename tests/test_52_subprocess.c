@@ -188,7 +188,8 @@ static void run_in_session(struct session_run *s, const struct how_to_run *how,
     }
     int status;
     pid_t done;
-    while ((done = waitpid(pid, &status, WNOHANG)) == 0 && now_s() - (sent ? sent : t0) < (sent ? 5 : 60))
+    double since = sent ? sent : t0, limit = sent ? 5 : 60; /* 5 s to stop; 60 s to end */
+    while ((done = waitpid(pid, &status, WNOHANG)) == 0 && now_s() - since < limit)
         pause_s(0.002);
     s->stop_took_s = now_s() - sent;
     if (done != pid) {
@@ -224,7 +225,8 @@ Test(item52, capture_returns_the_childs_output_exactly, .timeout = 20)
     run_program(&r, 10, "52_subprocess", "--part", "capture", "--", "printf", "x=%s\\n", "1",
                 "two words", NULL);
     cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
-    cr_assert_str_eq(r.out, "capture   run(printf) -> exit status 0, 16 bytes:\nx=1\nx=two words\n");
+    cr_assert_str_eq(r.out,
+                     "capture   run(printf) -> exit status 0, 16 bytes:\nx=1\nx=two words\n");
 }
 
 /* Output with a NUL byte in it comes back whole: 4 bytes, all printed. */
@@ -275,8 +277,9 @@ Test(item52, capture_stops_what_the_child_started, .timeout = 40)
         cr_assert_eq(sr.exit_code, 1, "'%s': exit %d: %s", scripts[i], sr.exit_code, sr.err);
         cr_assert_eq(sr.left, 0, "'%s': %d processes left running", scripts[i], sr.left);
         cr_assert_eq(count_lines(sr.err), 1, "%s", sr.err);
-        cr_assert_not_null(strstr(sr.err, i < 3 ? "timed out after 1 s: its process group stopped, 0 left"
-                                   : "leaving 1 process(es) of its group running"),
+        const char *expect = i < 3 ? "timed out after 1 s: its process group stopped, 0 left"
+                                   : "leaving 1 process(es) of its group running";
+        cr_assert_not_null(strstr(sr.err, expect),
                            "'%s': %s", scripts[i], sr.err);
     }
 }
@@ -318,7 +321,10 @@ static void plant_sleep(const char *script)
 }
 
 static void plant_failing_sleep(void) { plant_sleep("exit 3"); }
-static void plant_stubborn_sleep(void) { plant_sleep("trap '' TERM; PATH=${PATH#*:}; exec sleep \"$@\""); }
+static void plant_stubborn_sleep(void)
+{
+    plant_sleep("trap '' TERM; PATH=${PATH#*:}; exec sleep \"$@\"");
+}
 
 static void remove_planted_sleep(void)
 {

@@ -191,7 +191,8 @@ int child_group_left(struct child *c)
     /* Something of the group still runs: kill it, and count it as it is reaped. */
     send_signal(c, SIGKILL, true);
     int left = 0, status;
-    for (double deadline = cl_now() + KILL_WAIT_S; kill(-c->group, 0) == 0 && cl_now() < deadline;) {
+    double deadline = cl_now() + KILL_WAIT_S;
+    while (kill(-c->group, 0) == 0 && cl_now() < deadline) {
         pid_t pid = waitpid(-c->group, &status, WNOHANG);
         if (pid > 0 && pid == c->pid)
             c->pid = 0, c->status = status;
@@ -285,7 +286,8 @@ void child_describe(int status, char *out, size_t cap)
     if (WIFEXITED(status))
         snprintf(out, cap, "exit status %d", WEXITSTATUS(status));
     else if (WIFSIGNALED(status))
-        snprintf(out, cap, "killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+        snprintf(out, cap, "killed by signal %d (%s)", WTERMSIG(status),
+                 strsignal(WTERMSIG(status)));
     else
         snprintf(out, cap, "status 0x%x", (unsigned)status);
 }

@@ -145,7 +145,8 @@ static void tell_timeout(const struct settings *s)
         {book_child, false, "sleep 10 (the book's)", "terminate(), wait()"},
         {shell_child, false, "sh that started sleep 10", "terminate() to the child alone"},
         {shell_child, true, "sh that started sleep 10", "terminate() to its process group"},
-        {stubborn_child, true, "sh ignoring SIGTERM, its sleep too", "the same, kill() after grace"},
+        {stubborn_child, true, "sh ignoring SIGTERM, its sleep too",
+         "the same, kill() after grace"},
     };
     for (size_t i = 0; i < sizeof runs / sizeof runs[0] && !cl_interrupted(); i++) {
         char out[64], how[64];
@@ -162,6 +163,29 @@ static void tell_timeout(const struct settings *s)
                "in %.3f s; %d left in its group%s\n", runs[i].child, s->timeout_s, r.waited_s,
                runs[i].stop, how, r.stop_s, r.left, r.left ? " (killed since)" : "");
     }
+}
+
+/* Whether the run includes part `name` (none once a stop signal came). */
+static bool runs_part(const struct settings *s, const char *name)
+{
+    return !cl_interrupted() && (strcmp(s->part, "all") == 0 || strcmp(s->part, name) == 0);
+}
+
+/* How long the chosen parts run: their sleeps, deadlines and grace periods,
+ * and 2 ms to start each child (about 1 ms here, doubled for a busy machine). */
+static double predicted_s(const struct settings *s)
+{
+    double n = 0, start_s = 0.002, t = 6 * s->grace_s;
+    for (int k = 0; k < s->children.n; k++)
+        n += (double)s->children.v[k];
+    t += runs_part(s, "capture") * fmax(1, s->timeout_s);
+    t += runs_part(s, "timeout") * 4 * s->timeout_s;
+    t += runs_part(s, "serial") * n * (s->sleep_s + start_s);
+    t += runs_part(s, "parallel") * (s->children.n * s->sleep_s + n * start_s);
+    t += runs_part(s, "poll") * (s->sleep_s + (double)s->children.v[0] * start_s);
+    t += runs_part(s, "pipeline_forgot_close") * 2 * s->timeout_s;
+    t += runs_part(s, "pipeline_leak_fds") * 2 * s->timeout_s;
+    return t;
 }
 
 int main(int argc, char **argv)
@@ -187,29 +211,21 @@ int main(int argc, char **argv)
                     "128 + signal after SIGINT, SIGTERM or SIGHUP. Every child is reaped.\n",
     };
     cl_parse(&prog, argc, argv);
-    bool all = strcmp(s.part, "all") == 0;
-#define PART(name) (!cl_interrupted() && (all || strcmp(s.part, name) == 0))
-    if (prog.command_index < argc && !PART("capture"))
+    if (prog.command_index < argc && !runs_part(&s, "capture"))
         cl_usage_error("a command after '--' needs --part capture");
     s.command = prog.command_index < argc ? argv + prog.command_index : NULL;
-    double sum = 0, start_s = 0.002; /* a child takes about 1 ms to start here */
-    for (int k = 0; k < s.children.n; k++)
-        sum += (double)s.children.v[k];
-    double t = PART("serial") * sum * (s.sleep_s + start_s) + PART("capture") * fmax(1, s.timeout_s)
-        + PART("parallel") * (s.children.n * s.sleep_s + sum * start_s)
-        + PART("poll") * (s.sleep_s + s.children.v[0] * start_s) + PART("timeout") * 4 * s.timeout_s
-        + 2 * (PART("pipeline_forgot_close") + PART("pipeline_leak_fds")) * s.timeout_s;
-    cl_check_run_length(t + 6 * s.grace_s, "these --children, --sleep, --timeout, --grace");
+    cl_check_run_length(predicted_s(&s), "these --children, --sleep, --timeout, --grace");
     child_catch_stop_signals();
     child_adopt_orphans();
-    int fds_at_start = cl_open_fds(), failed = PART("capture") ? run_capture(&s) : 0;
+    int fds_at_start = cl_open_fds();
+    int failed = runs_part(&s, "capture") ? run_capture(&s) : 0;
     for (int style = ONE_AFTER_ANOTHER; style <= POLLING; style++)
-        if (PART(sleeper_parts[style]))
+        if (runs_part(&s, sleeper_parts[style]))
             tell_sleepers(&s, (enum wait_style)style);
     for (int kind = PIPELINE_FINE; kind <= PIPELINE_LEAK_FDS; kind++) /* [p3] */
-        if (PART(pipeline_parts[kind]))
+        if (runs_part(&s, pipeline_parts[kind]))
             child_pipeline((enum pipeline_kind)kind, s.lines, s.timeout_s, s.grace_s);
-    if (PART("timeout"))
+    if (runs_part(&s, "timeout"))
         tell_timeout(&s);
     cl_check_leftovers(fds_at_start, true); /* every child reaped, every pipe closed */
     cl_exit_if_interrupted();
