@@ -3,6 +3,7 @@
 
 #include "clab.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -267,6 +268,31 @@ void child_adopt_orphans(void)
 #ifdef PR_SET_CHILD_SUBREAPER
     CL_CHECK_SYS(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0));
 #endif
+}
+
+int child_stop_adopted(void)
+{
+    int count = 0;
+#ifdef __linux__
+    DIR *proc = opendir("/proc");
+    for (struct dirent *e; proc && (e = readdir(proc)) != NULL;) {
+        char path[300], line[512];
+        int parent;
+        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        FILE *f = fopen(path, "r");
+        const char *after_name = f && fgets(line, sizeof line, f) ? strrchr(line, ')') : NULL;
+        if (after_name && sscanf(after_name, ") %*c %d", &parent) == 1 && parent == getpid()) {
+            pid_t pid = (pid_t)atoi(e->d_name);
+            kill(pid, SIGKILL);
+            count += waitpid(pid, NULL, 0) == pid;
+        }
+        if (f)
+            fclose(f);
+    }
+    if (proc)
+        closedir(proc);
+#endif
+    return count;
 }
 
 void child_catch_stop_signals(void)

@@ -98,6 +98,12 @@ void child_adopt_orphans(void);
  * its SIGINT handler only over the default action). */
 void child_catch_stop_signals(void);
 
+/* [c6] Kills and reaps the orphans adopted from outside every child's group:
+ * a grandchild that left the group (setsid, a daemon) and then lost its
+ * parent. Call it when no child of ours should be running. How many there
+ * were (Linux, from /proc; 0 elsewhere). */
+int child_stop_adopted(void);
+
 /* "exit status 1", "killed by signal 15 (Terminated)". */
 void child_describe(int status, char *out, size_t cap);
 

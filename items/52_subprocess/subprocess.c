@@ -50,6 +50,7 @@ static int run_capture(const struct settings *s)
     int rc = child_run(argv, fmax(1, s->timeout_s), s->grace_s, true, out, sizeof out, &r);
     if (rc != 0)
         cl_usage_error("cannot start '%s': %s", argv[0], strerror(rc));
+    r.left += child_stop_adopted(); /* what left the group (setsid), adopted since */
     if (cl_interrupted())
         return 0;
     child_describe(r.status, how, sizeof how);
@@ -61,10 +62,10 @@ static int run_capture(const struct settings *s)
     if (kept < r.bytes)
         printf("          (%zu more bytes not kept)\n", r.bytes - kept);
     if (!r.ended)
-        fprintf(stderr, "%s: '%s' timed out after %g s: its process group stopped, %d left\n",
+        fprintf(stderr, "%s: '%s' timed out after %g s: its group stopped, %d left (killed)\n",
                 cl_program_name(), argv[0], fmax(1, s->timeout_s), r.left);
     else if (r.left > 0)
-        fprintf(stderr, "%s: '%s' ended, leaving %d process(es) of its group running: killed\n",
+        fprintf(stderr, "%s: '%s' ended, leaving %d process(es) running: killed\n",
                 cl_program_name(), argv[0], r.left);
     else if (!child_succeeded(r.status))
         fprintf(stderr, "%s: child '%s' failed: %s\n", cl_program_name(), argv[0], how);
