@@ -119,7 +119,7 @@ static void measure_timeout(double timeout_s, double grace_s, long rounds)
                                                   runs[i].group, &at_deadline);
             if (cl_interrupted())
                 return;
-            if (r.ended || r.waited_s < timeout_s)
+            if (r.ended || r.waited_s < timeout_s - 1e-6) /* rounding aside */
                 cl_die("'%s' ended, or communicate gave up, inside the deadline", runs[i].child);
             cl_csv_row("%s,%s,%ld,%g,%.6f,%.6f,%d,%d,%d,%d", runs[i].child,
                        runs[i].group ? "group" : "pid", round, timeout_s, r.waited_s, r.stop_s,

@@ -157,7 +157,7 @@ static void tell_timeout(const struct settings *s)
             child_give_up(NULL, 0, "cannot start a child", strerror(rc));
         if (cl_interrupted())
             return;
-        if (r.ended || r.waited_s < s->timeout_s)
+        if (r.ended || r.waited_s < s->timeout_s - 1e-6) /* rounding aside */
             cl_die("%s ended, or communicate gave up, inside the deadline", runs[i].child);
         child_describe(r.status, how, sizeof how);
         printf("timeout   %s: communicate(timeout=%g) gave up after %.3f s\n          %s: %s "
