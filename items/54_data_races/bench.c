@@ -46,14 +46,8 @@ int main(int argc, char **argv)
     cl_parse(&prog, argc, argv);
     enum gil_policy policy;
     gil_policy_parse(my.policy, &policy);
-    double increments = 0; /* at most 40 ns each (a mutex under the old GIL) */
-    for (int t = 0; t < my.threads.n; t++)
-        for (int n = 0; n < my.iterations.n; n++)
-            increments += (double)my.threads.v[t] * (double)my.iterations.v[n];
     bool all = strcmp(my.part, "all") == 0;
-    cl_check_run_length((double)rounds * increments * 40e-9 * (1 + 30.0 / (double)my.ticks) *
-                            (all ? METHOD_COUNT : 1),
-                        "--rounds x --threads x --iterations");
+    cl_check_run_length((double)rounds * predicted_s(), "--rounds x --threads x --iterations");
     cl_catch_stop_signals();
     cl_csv_header(CSV_COLUMNS);
     for (long round = 1; round <= rounds; round++)
