@@ -63,7 +63,7 @@ summarize "$tmp/ov.csv" "$RUN/53_overlap_chart.csv" cat,what ms
 cats=$(mlr --icsv --onidx cut -f cat then uniq -a "$RUN/53_overlap_chart.csv" | tr '\n' ' ')
 catlabels=$(echo "$cats" | sed 's/new_/new_GIL,_/g; s/old_/old_GIL,_/g; s/none_/no_GIL,_/g; s/_blocking/_threads_block/g; s/_computing/_threads_compute/g')
 plot_bars "$RUN/53_overlap_chart.csv" "$RUN/53_overlap" \
-    title="Item 53: this thread computes while 5 threads block ($wait_ms ms each)" \
+    title="Item 53: this thread computes beside 5 threads that block ($wait_ms ms each), or compute as long" \
     ylabel="wall time (ms, median)" catcol=cat cats="$cats" catlabels="$catlabels" \
     groupcol=what groups="compute threads both sum" ycol=median \
     labels="this_thread_computing_alone the_5_threads_alone both_at_once_(measured) the_two_added_(no_overlap)"
