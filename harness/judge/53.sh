@@ -14,15 +14,18 @@ r() { calc "$1"; } # a figure to three significant digits
 # rule 53.cpu: the new GIL's 4 threads keep under a quarter of the gain the
 # same threads make without a GIL in the same rounds:
 #   speedup(new) < 1 + 0.25 x (speedup(none) - 1).
-# Control: on 2+ cores, the no-GIL threads got at least 0.75 x min(4, cores)
-# cores (CPU seconds / wall), and neither median is above min(4, cores) x
-# 1.05 (above it, the serial runs were slowed): else inconclusive.
+# Control: on 2+ cores, the no-GIL threads sped up at least 0.7 x min(4,
+# cores) (the book's numbers are unequal: on 2 cores the best packing is
+# about 2x, fair sharing a little less), and neither median is above
+# min(4, cores) x 1.05 (the serial runs were slowed): else inconclusive.
+# Their CPU time over wall time is shown beside: cores can be busy and
+# still give no speedup (a host or a neighbour taking the cycles).
 gil=$(median "$cpu" speedup policy=new threads=$T)
 none=$(median "$cpu" speedup policy=none threads=$T)
 reach=$(median "$cpu" cpu_per_wall policy=none threads=$T)
 best=$(min $T "$cores")
-cpu_control="$cores >= 2 && $reach >= 0.75 * $best && $gil <= 1.05 * $best && $none <= 1.05 * $best"
-cpu_why="the no-GIL threads got $(r "$reach") cores (at least $(calc "0.75 * $best") needed) and sped up $(r "$none")x"
+cpu_control="$cores >= 2 && $none >= 0.7 * $best && $gil <= 1.05 * $best && $none <= 1.05 * $best"
+cpu_why="the no-GIL threads sped up only $(r "$none")x (at least $(calc "0.7 * $best") needed), on $(r "$reach") cores"
 v=$(decide "$gil < 1 + 0.25 * ($none - 1)" "$cpu_control" "$cpu_why")
 book_claim 53.cpu "$v" "new GIL $(r "$gil")x with $T threads (no GIL $(r "$none")x, on $(r "$reach") cores)"
 # rule 53.cpu.neg: the same rule, applied to the threads without a GIL.

@@ -97,9 +97,10 @@ smallest and largest round. $py_note
 **CPU-bound threads (\`53.cpu\`: $(verdict 53.cpu)).** With four threads the new
 GIL ran at **$cpu_new** the serial speed, the old GIL at $cpu_old (its
 threads fight for the lock at every check: (user+sys)/wall $cpu_old_cpu), and
-the same threads without a GIL at $cpu_none on $cpu_reach cores. The verdict
-needs the no-GIL threads to have had the cores (the control) and gives the
-GIL at most a quarter of their gain; the negative control applies the same
+the same threads without a GIL at $cpu_none, using $cpu_reach cores (CPU time
+over wall time). The verdict needs the no-GIL threads to have sped up (the
+control: cores that are busy but slow, on a shared host, do not count) and
+gives the GIL at most a quarter of their gain; the negative control applies the same
 rule to the no-GIL threads (\`53.cpu.neg\`: $(verdict 53.cpu.neg)). The
 book's numbers take 2-4 ms each here (the book's Python took about 0.1 s):
 a busy neighbour moves single rounds, so the median of many decides.

@@ -89,7 +89,8 @@ ns per increment is the wall time from the first thread's start to the last
 one's finish over all the increments; cores busy is the threads' CPU time
 over that wall time (near 1 when they took turns, up to $cores when they ran
 at once). racy_plain (a plain \`long\`: a data race, undefined behaviour) is
-measured but proves nothing: gcc -O2 adds in a register, once.
+measured but proves nothing: gcc -O2 adds each slice of 1,024 increments in
+one go, so it loses whole slices or nothing.
 
 ![Item 54, cost per increment](54_cost.svg)
 
