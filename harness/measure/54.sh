@@ -12,7 +12,7 @@ if [ "$QUICK" = 1 ]; then
     book_rounds=10 locked_rounds=1
 else
     rounds=5 threads=1,2,5,8 sweep=100,1000,10000,100000,1000000,10000000,100000000
-    gil_sweep=100,1000,10000,100000,1000000,10000000 py_rounds=5 book_rounds=10 locked_rounds=3
+    gil_sweep=100,1000,10000,100000,1000000,10000000 py_rounds=5 book_rounds=10 locked_rounds=2
 fi
 
 progress "54: every method, threads $threads x 100000 (the book's), new GIL 0.1 ms, $rounds rounds"

@@ -78,13 +78,13 @@ plot_bars "$RUN/53_overlap_chart.csv" "$RUN/53_overlap" \
     true
 } >"$tmp/cv.csv"
 summarize "$tmp/cv.csv" "$RUN/53_convoy_chart.csv" who,echo_us slowdown
-cats="new old none" catlabels="model,_new_GIL model,_old_GIL model,_no_GIL"
+cats="new old none" catlabels="new_GIL old_GIL no_GIL"
 if [ "$(count_rows "$RUN/53_convoy.csv" pinned=1)" -gt 0 ]; then
-    cats="$cats new_pinned" catlabels="$catlabels new_GIL,_pinned"
+    cats="$cats new_pinned" catlabels="$catlabels pinned" # the new GIL, pinned to one CPU
 fi
-for v in $versions; do cats="$cats cpython$v" catlabels="$catlabels CPython_$v"; done
+for v in $versions; do cats="$cats cpython$v" catlabels="$catlabels $v"; done
 plot_points "$RUN/53_convoy_chart.csv" "$RUN/53_convoy" \
-    title="Item 53: a socket round trip beside a CPU-bound thread, against alone (the convoy)" \
+    title="Item 53: a round trip beside a CPU-bound thread against alone: the model, then CPython versions" \
     ylabel="slowdown (median trip beside / alone; log scale)" catcol=who cats="$cats" \
     catlabels="$catlabels" groupcol=echo_us groups="100 0" \
     labels="echo_after_100_us_(the_claim) echo_at_once_(a_race:_flips_between_runs)" \
@@ -96,9 +96,9 @@ if [ -s "$RUN/53_python_switching.csv" ]; then
     mlr --icsv --ocsv put '$who = "cpython"' "$RUN/53_python_switching.csv" >"$tmp/sw.csv"
     summarize "$tmp/sw.csv" "$RUN/53_switching_chart.csv" who,python median_stretch_ms
     cats="" catlabels=""
-    for v in $versions; do cats="$cats $v" catlabels="$catlabels CPython_$v"; done
+    for v in $versions; do cats="$cats $v" catlabels="$catlabels $v"; done
     plot_points "$RUN/53_switching_chart.csv" "$RUN/53_switching" \
-        title="Item 53: two CPU-bound threads in CPython: a turn with the lock" \
+        title="Item 53: two CPU-bound threads, a turn with the lock, by CPython version" \
         ylabel="median time one thread runs before the other (ms; log scale)" catcol=python \
         cats="$cats" catlabels="$catlabels" groupcol=who groups=cpython \
         labels="median_over_the_turns_of_a_round_(bars:_smallest_and_largest_round)" \

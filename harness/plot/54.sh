@@ -52,9 +52,9 @@ if [ -s "$RUN/54_python.csv" ]; then
         "$RUN/54_python.csv" >"$tmp/py.csv"
     summarize "$tmp/py.csv" "$RUN/54_python_chart.csv" python,shape lost_pct
     versions=$(mlr --icsv --onidx cut -f python then uniq -a "$RUN/54_python.csv" | sort -t. -k1,1n -k2,2n | tr '\n' ' ')
-    catlabels=$(for v in $versions; do printf 'CPython_%s ' "$v"; done)
+    catlabels=$versions
     plot_points "$RUN/54_python_chart.csv" "$RUN/54_python" \
-        title="Item 54: the counter of the book in each CPython (5 threads x 100000)" \
+        title="Item 54: the counter of the book by CPython version (5 threads x 100000)" \
         ylabel="updates lost, worst run (% of 500000; bars: down to the best)" catcol=python cats="$versions" \
         catlabels="$catlabels" groupcol=shape groups="book call book_locked call_locked" \
         labels="Counter_(the_book) read,_call,_write_(0.5_ms_switches) LockingCounter_(the_book) read,_call,_write_under_a_Lock" \

@@ -55,7 +55,7 @@ python_rows() { # per interpreter: switching, CPU-bound speedup, turns, convoy
             "$(csv_value "$RUN/53_python_cpu.csv" switching python="$v")" \
             "$(spread "$RUN/53_python_cpu.csv" speedup python="$v")" \
             "$(spread_in ' ms' "$RUN/53_python_switching.csv" median_stretch_ms python="$v")" \
-            "$(calc "$(median "$RUN/53_python_switching.csv" switches python="$v")")" \
+            "$(median "$RUN/53_python_switching.csv" switches python="$v" | awk '{ printf "%.0f", $1 }')" \
             "$(spread "$RUN/53_python_convoy.csv" slowdown python="$v" echo_us=100)"
     done
 }

@@ -71,9 +71,10 @@ comes back after the others have counted for a switch interval and stores
 its stale value + 1. The book's \`LockingCounter\` under the same GIL, the
 negative control, was exact every time (\`54.gil.neg\`: $(verdict 54.gil.neg)).
 Under the model's old GIL (a forced drop every 100 ticks, Python 2's rule)
-gil_racy was short in $gil_old runs (median $gil_old_median%): the old GIL
-drops often but hands over rarely, since the dropping thread usually takes
-the lock straight back; CPython 2.7 itself lost the most (the table below).
+gil_racy was short in $gil_old runs (median $gil_old_median%); a run loses
+only when another thread wins the lock at a drop that falls inside an
+increment, and the dropping thread often takes it straight back. CPython
+2.7 itself is in the table below.
 
 **Without a GIL (\`54.lock\`: $(verdict 54.lock)).** racy, 5 threads x 5000000:
 median $lock_median% lost; with a mutex (\`54.lock.neg\`: $(verdict 54.lock.neg))
