@@ -47,7 +47,7 @@ wait_ms=$(csv_value "$RUN/53_io.csv" wait_ms)
 cats="new old none" catlabels="model,_new_GIL model,_old_GIL model,_no_GIL"
 [ -s "$RUN/53_python_io.csv" ] && cats="$cats cpython" catlabels="$catlabels CPython_$default_py"
 plot_points "$RUN/53_io_chart.csv" "$RUN/53_io" \
-    title="Item 53: 5 threads, each blocking $wait_ms ms (CPython: 100 ms), against serial" \
+    title="Item 53: 5 threads, each blocking $wait_ms ms$([ "$wait_ms" = 100 ] || echo ' (CPython: 100 ms)'), against serial" \
     ylabel="speedup (serial time / threaded time)" catcol=policy cats="$cats" catlabels="$catlabels" \
     groupcol=work groups="blocking computing" \
     labels="each_thread_blocks_(a_system_call) each_thread_computes_as_long_instead" \
