@@ -57,7 +57,7 @@ Test(gil, new_policy_excludes, .timeout = 20)
     assert_exact_total(GIL_NEW);
 }
 
-Test(gil, old_policy_excludes, .timeout = 20)
+Test(gil, old_policy_excludes, .timeout = 10)
 {
     assert_exact_total(GIL_OLD);
 }
@@ -104,6 +104,78 @@ Test(gil, new_policy_waiter_gets_a_turn_by_drop_request, .timeout = 20)
     cr_assert_eq(during.switches, 1);
     cr_assert_eq(during.acquisitions, 2);
     cr_assert_gt(during.wait_seconds, 0);
+}
+
+/* A waiter asks only after waiting a whole interval: the time it waited is
+ * at least the interval (a timed wait never ends early, whatever the load),
+ * and, with a 50 ms interval, well under a second. */
+Test(gil, new_policy_waiter_waits_one_whole_interval, .timeout = 20)
+{
+    const double interval = 0.05;
+    struct gil g;
+    gil_init(&g, GIL_NEW, interval, 0);
+    struct standoff s = {.g = &g};
+    pthread_t holder;
+    cr_assert_eq(pthread_create(&holder, NULL, tick_forever, &s), 0);
+    while (!atomic_load(&s.holding))
+        sched_yield();
+    double t0 = cl_now();
+    gil_acquire(&g);
+    double waited = cl_now() - t0;
+    struct gil_stats during = gil_get_stats(&g);
+    gil_release(&g);
+    atomic_store(&s.waiter_done, true);
+    cr_assert_eq(pthread_join(holder, NULL), 0);
+    gil_destroy(&g);
+    cr_assert_geq(waited, interval, "got the lock after %.4f s, before one interval", waited);
+    cr_assert_geq(during.wait_seconds, interval);
+    cr_assert_lt(waited, 1.0, "waited %.3f s for a 50 ms interval", waited);
+}
+
+/* A drop request is for one hand-off: once the waiter has the lock, it can
+ * tick as long as it likes (well within the other thread's 1 s interval)
+ * without being made to drop it. */
+Test(gil, new_policy_a_drop_request_is_for_one_handoff, .timeout = 20)
+{
+    struct gil g;
+    gil_init(&g, GIL_NEW, 1.0, 0);
+    struct standoff s = {.g = &g};
+    pthread_t holder;
+    cr_assert_eq(pthread_create(&holder, NULL, tick_forever, &s), 0);
+    while (!atomic_load(&s.holding))
+        sched_yield();
+    gil_acquire(&g); /* after one interval, by a drop request */
+    for (int i = 0; i < 10000; i++)
+        gil_tick(&g);
+    bool still_mine = gil_held_by_me(&g);
+    struct gil_stats during = gil_get_stats(&g);
+    gil_release(&g);
+    atomic_store(&s.waiter_done, true);
+    cr_assert_eq(pthread_join(holder, NULL), 0);
+    gil_destroy(&g);
+    cr_assert(still_mine, "the new holder was made to drop the lock by the old request");
+    cr_assert_eq(during.forced_drops, 1);
+}
+
+/* Under `new` a forced drop hands the lock over: the holder waits until
+ * another thread has taken it, so every forced drop is a switch. */
+Test(gil, new_policy_every_forced_drop_is_a_handoff, .timeout = 20)
+{
+    struct gil g;
+    gil_init(&g, GIL_NEW, 0.001, 0);
+    struct standoff s = {.g = &g};
+    pthread_t a, b;
+    cr_assert_eq(pthread_create(&a, NULL, tick_forever, &s), 0);
+    cr_assert_eq(pthread_create(&b, NULL, tick_forever, &s), 0);
+    cl_sleep(0.05);
+    atomic_store(&s.waiter_done, true);
+    cr_assert_eq(pthread_join(a, NULL), 0);
+    cr_assert_eq(pthread_join(b, NULL), 0);
+    struct gil_stats st = gil_get_stats(&g);
+    gil_destroy(&g);
+    cr_assert_geq(st.forced_drops, 1, "in 50 ms with a 1 ms interval, no forced drop");
+    cr_assert_geq(st.switches, st.forced_drops, "%ld forced drops but only %ld switches: the "
+                  "dropping holder took the lock straight back", st.forced_drops, st.switches);
 }
 
 Test(gil, old_policy_waiter_gets_in_eventually, .timeout = 20)
@@ -414,6 +486,127 @@ Test(gil_trace, a_forced_drop_shows_both_threads_waiting, .timeout = 20)
     cr_assert_eq(seen[1][GIL_STATE_WAITING], 1);
     cr_assert_eq(seen[1][GIL_STATE_RUNNING], 1);
     cr_assert_eq(seen[0][GIL_STATE_SYSCALL] + seen[1][GIL_STATE_SYSCALL], 0);
+}
+
+/* A holder is made to drop only after a waiter saw it hold the lock for a
+ * whole interval: with three CPU-bound threads, every running stretch that
+ * ends in a forced drop lasted at least one interval (load can only make
+ * stretches longer). */
+struct stretch_check {
+    double interval, shortest;
+    int forced;
+    int last_thread;
+    enum gil_trace_state last_state;
+    double last_start, last_end;
+};
+
+static void check_stretch(void *arg, int thread, const char *label, enum gil_trace_state state,
+                          double start, double end)
+{
+    (void)label;
+    struct stretch_check *c = arg;
+    /* A running stretch followed (same thread) by waiting was a forced drop. */
+    if (thread == c->last_thread && c->last_state == GIL_STATE_RUNNING &&
+        state == GIL_STATE_WAITING && c->last_end - c->last_start < c->shortest) {
+        c->shortest = c->last_end - c->last_start;
+    }
+    if (thread == c->last_thread && c->last_state == GIL_STATE_RUNNING && state == GIL_STATE_WAITING)
+        c->forced++;
+    c->last_thread = thread;
+    c->last_state = state;
+    c->last_start = start;
+    c->last_end = end;
+}
+
+Test(gil_trace, new_policy_turns_last_at_least_one_interval, .timeout = 20)
+{
+    const double interval = 0.002;
+    struct gil g;
+    struct gil_trace t;
+    gil_init(&g, GIL_NEW, interval, 0);
+    gil_trace_init(&t, 100000);
+    gil_set_trace(&g, &t);
+    struct standoff s = {.g = &g};
+    pthread_t tids[3];
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(pthread_create(&tids[i], NULL, tick_forever, &s), 0);
+    cl_sleep(0.08);
+    gil_trace_stop(&t);
+    atomic_store(&s.waiter_done, true);
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(pthread_join(tids[i], NULL), 0);
+    struct stretch_check c = {.interval = interval, .shortest = 1e9, .last_thread = -1};
+    gil_trace_intervals(&t, check_stretch, &c);
+    cr_assert_eq(gil_trace_lost(&t), 0);
+    gil_trace_destroy(&t);
+    gil_destroy(&g);
+    cr_assert_geq(c.forced, 3, "only %d forced drops in 80 ms", c.forced);
+    cr_assert_geq(c.shortest, interval - 20e-6,
+                  "a holder was made to drop after %.6f s, less than one interval", c.shortest);
+}
+
+/* A waiter asks the holder it waited for, not the next one. The first holder
+ * lets go on its own after half an interval; one waiter takes the lock and
+ * computes; the other, whose wait began with the first holder, times out
+ * half an interval later: the lock changed hands meanwhile, so it must wait
+ * a whole interval again before asking. The new holder therefore keeps the
+ * lock at least one interval (a load can only lengthen that). */
+struct polite {
+    struct gil *g;
+    atomic_bool *let_go, *stop;
+};
+
+static void *hold_until_let_go(void *arg)
+{
+    struct polite *p = arg;
+    gil_acquire(p->g);
+    while (!atomic_load(p->let_go))
+        gil_tick(p->g);
+    gil_release(p->g);
+    return NULL;
+}
+
+static void *tick_until_stop(void *arg)
+{
+    struct polite *p = arg;
+    gil_acquire(p->g);
+    while (!atomic_load(p->stop))
+        gil_tick(p->g);
+    gil_release(p->g);
+    return NULL;
+}
+
+Test(gil_trace, new_policy_a_waiter_asks_only_the_holder_it_waited_for, .timeout = 20)
+{
+    const double interval = 0.2;
+    struct gil g;
+    struct gil_trace t;
+    gil_init(&g, GIL_NEW, interval, 0);
+    gil_trace_init(&t, 100000);
+    gil_set_trace(&g, &t);
+    atomic_bool let_go = false, stop = false;
+    struct polite p = {&g, &let_go, &stop};
+    pthread_t first, waiters[2];
+    cr_assert_eq(pthread_create(&first, NULL, hold_until_let_go, &p), 0);
+    cl_sleep(0.01);
+    for (int i = 0; i < 2; i++)
+        cr_assert_eq(pthread_create(&waiters[i], NULL, tick_until_stop, &p), 0);
+    cl_sleep(interval / 2); /* both waiters are waiting, half an interval in */
+    atomic_store(&let_go, true);
+    cr_assert_eq(pthread_join(first, NULL), 0);
+    cl_sleep(interval * 2);
+    gil_trace_stop(&t);
+    atomic_store(&stop, true);
+    for (int i = 0; i < 2; i++)
+        cr_assert_eq(pthread_join(waiters[i], NULL), 0);
+    struct stretch_check c = {.interval = interval, .shortest = 1e9, .last_thread = -1};
+    gil_trace_intervals(&t, check_stretch, &c);
+    gil_trace_destroy(&t);
+    gil_destroy(&g);
+    cr_assert_geq(c.forced, 1, "no forced drop in two intervals");
+    cr_assert_geq(c.shortest, interval - 0.001,
+                  "a holder was made to drop after %.4f s, less than one interval (%.3f s)",
+                  c.shortest, interval);
 }
 
 Test(gil_trace, a_full_buffer_counts_what_it_lost, .timeout = 10)

@@ -30,4 +30,8 @@ struct divisors divisors_by_trial(struct gil *g, uint64_t n, const atomic_bool *
 /* The same answer by factoring n into primes (n >= 1). */
 struct divisors divisors_by_factoring(uint64_t n);
 
+/* A number whose divisors_by_trial takes about `seconds` on this machine
+ * (the fastest of three probes, without a lock), at least 1000. */
+uint64_t divisors_number_taking(double seconds);
+
 #endif

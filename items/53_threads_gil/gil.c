@@ -12,7 +12,6 @@
 #include "clab.h"
 
 #include <string.h>
-#include <time.h>
 
 int gil_policy_parse(const char *name, enum gil_policy *out)
 {
@@ -99,11 +98,8 @@ static void wait_and_take(struct gil *g, double waited_since)
             /* Python 3: wait one interval; if nobody took the lock in that
              * time, ask the holder to drop it at its next tick. */
             unsigned long seen = g->generation;
-            struct timespec deadline = cl_timespec_at(cl_now() + g->switch_interval_s);
-            int rc = pthread_cond_timedwait(&g->released, &g->mutex, &deadline);
-            if (rc != 0 && rc != ETIMEDOUT)
-                cl_fail(__FILE__, __LINE__, "pthread_cond_timedwait", rc);
-            if (rc == ETIMEDOUT && g->locked && g->generation == seen)
+            bool woken = cl_cond_wait_until(&g->released, &g->mutex, cl_now() + g->switch_interval_s);
+            if (!woken && g->locked && g->generation == seen)
                 atomic_store_explicit(&g->drop_request, 1, memory_order_relaxed);
         }
         g->waiting--;

@@ -10,9 +10,7 @@
 
 void gil_trace_init(struct gil_trace *t, long capacity)
 {
-    t->events = calloc((size_t)capacity, sizeof *t->events);
-    if (!t->events)
-        cl_fail(__FILE__, __LINE__, "calloc", errno);
+    t->events = cl_calloc((size_t)capacity, sizeof *t->events);
     t->capacity = capacity;
     atomic_init(&t->used, 0);
     t->start = cl_now();
@@ -44,6 +42,12 @@ void gil_trace_begin(struct gil_trace *t)
 void gil_trace_stop(struct gil_trace *t)
 {
     t->end = cl_now() - t->start;
+}
+
+void gil_trace_window(struct gil_trace *t, double from, double to)
+{
+    t->from = from - t->start;
+    t->end = to - t->start;
 }
 
 static long events_kept(const struct gil_trace *t)

@@ -59,6 +59,9 @@ void gil_trace_record(struct gil_trace *t, enum gil_trace_move move, const char 
  * each thread's state, so a scene can begin once its threads are running. */
 void gil_trace_begin(struct gil_trace *t);
 void gil_trace_stop(struct gil_trace *t); /* the timeline ends now: later moves are left out */
+/* The timeline is [from, to], two cl_now() times, set after the fact (a scene
+ * whose start is known only once its threads ran). */
+void gil_trace_window(struct gil_trace *t, double from, double to);
 long gil_trace_lost(const struct gil_trace *t);
 
 const char *gil_trace_state_name(enum gil_trace_state state);
