@@ -94,7 +94,7 @@ void pipeline_blocking(struct pipeline *p)
     int joined = 0; /* threads joined so far, stage by stage */
     for (int s = 0; s < STAGES && going; s++) {
         if (!p->leave_open)
-            queue_close(q[s]);
+            queue_close(q[s]); /* the sentinel: its workers leave once it is drained */
         going = join_in_slices(q[s]);
         for (int i = 0; i < p->workers[s] && going && !p->leave_open; i++)
             CL_CHECK_RC(pthread_join(tid[joined++], NULL));
