@@ -16,7 +16,6 @@
 #include "clab.h"
 
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 
@@ -66,14 +65,12 @@ struct polling_worker {
     struct stage_report r;
 };
 
-/* The book's time.sleep(0.01) after an IndexError; 0: give the CPU up for
- * a moment only (sched_yield), which is a spin. */
+/* The book's time.sleep(0.01) after an IndexError. 0: no nap at all, the
+ * loop goes straight round again: a spin, which keeps its CPU busy. */
 static void nap(double seconds)
 {
     if (seconds > 0)
         cl_sleep(seconds);
-    else
-        sched_yield();
 }
 
 static void *polling_worker_main(void *arg)
@@ -115,9 +112,9 @@ void pipeline_polling(struct pipeline *p)
         p->item[i].born_s = cl_now();
         polling_list_put(&list[0], &p->item[i]);
     }
-    /* The book's main: while len(done_queue.items) < 1000, do nothing. Its
-     * loop gives the CPU up only to a thread that wants it (sched_yield),
-     * as CPython's GIL makes the book's give it up every 5 ms. */
+    /* The book's main: while len(done_queue.items) < 1000, do nothing: a
+     * spin, unless main_nap_s. (CPython's GIL hands the book's loop over to
+     * the other threads every 5 ms; here each thread has a CPU of its own.) */
     double cpu_before = pipeline_thread_cpu_s();
     while (atomic_load(&list[STAGES].length) < p->items && !cl_interrupted())
         nap(p->main_nap_s);
