@@ -56,11 +56,12 @@ negative_control 55.polls.neg "$v" "blocking workers: $bpolls passes for $items 
 # empty poll, main checks the done list in a loop with no nap) used at least
 # 3x the CPU time of the blocking pipeline (whole process, median of the
 # per-round ratios). Control: main's loop ran for at least a fifth of the
-# wall time (CPU / wall); below, a neighbour kept it off the CPU.
+# wall time (CPU / wall); below, a neighbour kept it off the CPU. A load
+# only lowers that loop's CPU, so a ratio of 3 reached despite it stands.
 busy=$(ratio_of book cpu_s polling blocking)
 busy_x=$(median "$busy" ratio)
 main_share=$(share_of "$pipe" main_cpu_s wall_s setting=book variant=polling)
-v=$(decide "$busy_x >= 3" "$main_share >= 0.2" "main's loop got only ${main_share} of a core")
+v=$(decide "$busy_x >= 3" "$busy_x >= 3 || $main_share >= 0.2" "main's loop got only ${main_share} of a core")
 cpu_poll=$(ms "$(median "$pipe" cpu_s setting=book variant=polling)")
 cpu_main=$(ms "$(median "$pipe" main_cpu_s setting=book variant=polling)")
 cpu_block=$(ms "$(median "$pipe" cpu_s setting=book variant=blocking)")
@@ -92,11 +93,12 @@ figure wall_naps "$(ms "$(median "$pipe" wall_s setting=book variant=polling_mai
 # workers that poll in a tight loop (no nap) used at least 3x the CPU time
 # of blocking workers (the three workers' threads, median of the per-round
 # ratios). Control: the spinning workers ran for at least a fifth of the
-# wall time (their CPU / wall); below, a neighbour kept them off the CPU.
+# wall time (their CPU / wall); below, a neighbour kept them off the CPU
+# (a ratio of 3 reached despite that stands, as for 55.busy-cpu).
 spin=$(ratio_of slow_download workers_cpu_s spinning blocking)
 spin_x=$(median "$spin" ratio)
 spin_share=$(share_of "$pipe" workers_cpu_s wall_s setting=slow_download variant=spinning)
-v=$(decide "$spin_x >= 3" "$spin_share >= 0.2" "the spinning workers got only ${spin_share} of a core")
+v=$(decide "$spin_x >= 3" "$spin_x >= 3 || $spin_share >= 0.2" "the spinning workers got only ${spin_share} of a core")
 w_spin=$(ms "$(median "$pipe" workers_cpu_s setting=slow_download variant=spinning)")
 w_sblock=$(ms "$(median "$pipe" workers_cpu_s setting=slow_download variant=blocking)")
 book_claim 55.spin-cpu "$v" "$(spread "$spin" ratio) the blocking workers' CPU ($w_spin vs $w_sblock ms)"

@@ -16,17 +16,18 @@
  * down cleanly. This program tells the story once; bench.c measures it.
  * The stages take no time, as the book's (--stage-ms gives them some).
  *
- * Run:  build/bin/55_queue_pipelines                       the story, about 1 s
- *       build/bin/55_queue_pipelines --part polling --poll-ms 0
+ * Run:  build/bin/55_queue_pipelines                       the story, about 2 s
+ *       build/bin/55_queue_pipelines --part polling --stage-ms 1,0,0 --poll-ms 0
  *       build/bin/55_queue_pipelines --part workers --workers 1,8,1 --stage-ms 1,1,1
  *       build/bin/55_queue_pipelines --part backlog --items 300 --slow-ms 1
  *
  * Prints (abridged; a 2-core VM):
  *   [p1-p2] polling: a worker naps 10 ms after it finds its list empty; ...
  *           processed 1000 items after polling 3006 times (3000 found an item, 6 found none)
- *           21 ms; CPU: main 20.6 ms (its loop never naps), the workers 0.5 ms
+ *           10 ms; CPU: main 10.0 ms (its loop never naps), the workers 0.4 ms
  *   [p3-p4] blocking: get sleeps until an item or close comes
  *           1000 items finished; the workers went round their loops 3000 times, ...
+ *           1 ms; CPU: main 0.0 ms (asleep in join), the workers 0.7 ms
  *   [p8]    unbounded: at most 999 items waited in front of resize (62.4 MiB of ...)
  *           capacity 10: at most 10 items waited in front of resize (0.6 MiB ...)
  */
