@@ -106,7 +106,8 @@ over the rounds, one row per interpreter and variant:
 |---|---|---:|---:|---:|---:|---:|---:|
 $(mlr --icsv --onidx --ofs '|' stats1 -a mean -f polls,empty_polls,cpu_s,main_cpu_s,workers_cpu_s,wall_s \
     -g python,variant "$py" | awk -F'|' '{ m = ($6 == "" ? "-" : sprintf("%.3g", $6 * 1e3)); w = ($7 == "" ? "-" : sprintf("%.3g", $7 * 1e3))
-        printf "| %s | %s | %.0f | %.0f | %.3g | %s | %s | %.3g |\n", $1, $2, $3, $4, $5 * 1e3, m, w, $8 * 1e3 }')
+        printf "| %s | %s | %.0f | %.0f | %.3g | %s | %s | %.3g |\n", $1, $2, $3, $4, $5 * 1e3, m, w, $8 * 1e3 }' |
+    sort -s -t'|' -k2,2V)
 
 Main's and the workers' CPU need \`time.thread_time\` (3.7); \`blocking_shutdown\`
 appears where \`Queue.shutdown\` exists (3.13).
