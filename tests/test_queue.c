@@ -1,7 +1,8 @@
 /* test_queue.c - the blocking queue of items/55_queue_pipelines/queue.h,
  * linked directly. Every wait has a deadline, so a broken queue fails a
  * test instead of hanging it. No timings are asserted: "blocked" is shown
- * by a deadline that expires, never by how long something took. */
+ * by a deadline that expires, and "woken" by a waiter that came back before
+ * its own deadline (a wake-up left out lets it out only at the deadline). */
 #include "55_queue_pipelines/queue.h"
 
 #include "clab.h"
@@ -72,6 +73,29 @@ Test(queue, unbounded_grows_and_keeps_order, .timeout = 10)
     queue_free(q);
 }
 
+/* The ring has wrapped round when it must grow: the items keep their order. */
+Test(queue, unbounded_grows_across_the_wrap, .timeout = 10)
+{
+    struct queue *q = queue_new(0);
+    intptr_t next_in = 0, next_out = 0;
+    void *got;
+    for (int i = 0; i < 50; i++)
+        cr_assert_eq(queue_put(q, as_item(next_in++), SOON), QUEUE_OK);
+    for (int i = 0; i < 30; i++) {
+        cr_assert_eq(queue_get(q, &got, SOON), QUEUE_OK);
+        cr_assert_eq((intptr_t)got, next_out++);
+    }
+    for (int i = 0; i < 200; i++) /* wraps, then grows twice */
+        cr_assert_eq(queue_put(q, as_item(next_in++), SOON), QUEUE_OK);
+    while (next_out < next_in) {
+        cr_assert_eq(queue_get(q, &got, SOON), QUEUE_OK);
+        cr_assert_eq((intptr_t)got, next_out, "got %ld, expected %ld", (long)(intptr_t)got,
+                     (long)next_out);
+        next_out++;
+    }
+    queue_free(q);
+}
+
 /* Peak depth: put 3, get 2, put 4 -> depth 5 at the end, 5 the peak;
  * then get 4 (depth 1) and put 1 (depth 2): the peak stays 5. */
 Test(queue, peak_depth_is_the_most_ever_waiting, .timeout = 10)
@@ -135,11 +159,43 @@ Test(queue, past_deadline_still_takes_what_is_there, .timeout = 10)
     queue_free(q);
 }
 
+/* ---- A put wakes a waiting getter ----------------------------------------- */
+
+struct getter {
+    struct queue *q;
+    double deadline, returned_at;
+    enum queue_status status;
+    void *got;
+};
+
+static void *get_one(void *arg)
+{
+    struct getter *g = arg;
+    g->status = queue_get(g->q, &g->got, g->deadline);
+    g->returned_at = cl_now();
+    return NULL;
+}
+
+Test(queue, put_wakes_a_waiting_getter, .timeout = 10)
+{
+    struct queue *q = queue_new(4);
+    struct getter g = {.q = q, .deadline = cl_now() + 3.0};
+    pthread_t t;
+    cr_assert_eq(pthread_create(&t, NULL, get_one, &g), 0);
+    cl_sleep(0.05); /* let it fall asleep; the result holds even if it did not */
+    cr_assert_eq(queue_put(q, as_item(7), SOON), QUEUE_OK);
+    cr_assert_eq(pthread_join(t, NULL), 0);
+    cr_assert_eq(g.status, QUEUE_OK);
+    cr_assert_eq((intptr_t)g.got, 7);
+    cr_assert_lt(g.returned_at, g.deadline, "the getter left at its deadline: the put never woke it");
+    queue_free(q);
+}
+
 /* ---- A full queue blocks put until a get ------------------------------- */
 
 struct putter {
     struct queue *q;
-    double deadline;
+    double deadline, returned_at;
     enum queue_status status;
     atomic_bool finished;
 };
@@ -148,6 +204,7 @@ static void *put_one(void *arg)
 {
     struct putter *p = arg;
     p->status = queue_put(p->q, as_item(99), p->deadline);
+    p->returned_at = cl_now();
     atomic_store(&p->finished, true);
     return NULL;
 }
@@ -168,7 +225,7 @@ Test(queue, full_queue_blocks_put_until_a_get, .timeout = 10)
     cr_assert_eq(a.status, QUEUE_TIMEOUT, "put into a full queue did not block: %s",
                  queue_status_name(a.status));
 
-    struct putter b = {.q = q, .deadline = SOON};
+    struct putter b = {.q = q, .deadline = cl_now() + 3.0};
     pthread_t tb;
     cr_assert_eq(pthread_create(&tb, NULL, put_one, &b), 0);
     cl_sleep(0.05);
@@ -178,6 +235,7 @@ Test(queue, full_queue_blocks_put_until_a_get, .timeout = 10)
     cr_assert_eq((intptr_t)got, 1);
     cr_assert_eq(pthread_join(tb, NULL), 0);
     cr_assert_eq(b.status, QUEUE_OK);
+    cr_assert_lt(b.returned_at, b.deadline, "the putter left at its deadline: the get never woke it");
     cr_assert_eq(queue_get(q, &got, SOON), QUEUE_OK);
     cr_assert_eq((intptr_t)got, 99);
     queue_free(q);
@@ -188,6 +246,7 @@ Test(queue, full_queue_blocks_put_until_a_get, .timeout = 10)
 struct waiter {
     struct queue *q;
     bool is_putter;
+    double deadline, returned_at;
     enum queue_status status;
 };
 
@@ -196,13 +255,14 @@ static void *wait_on_queue(void *arg)
     struct waiter *w = arg;
     void *got;
     if (w->is_putter)
-        w->status = queue_put(w->q, as_item(5), SOON);
+        w->status = queue_put(w->q, as_item(5), w->deadline);
     else
-        w->status = queue_get(w->q, &got, SOON);
+        w->status = queue_get(w->q, &got, w->deadline);
+    w->returned_at = cl_now();
     return NULL;
 }
 
-/* Waiters with a 5 s deadline all come back CLOSED (not TIMEOUT): close woke them. */
+/* Waiters with a 3 s deadline all come back CLOSED, before it: close woke them. */
 static void assert_close_wakes(bool putters)
 {
     enum { WAITERS = 4 };
@@ -212,7 +272,8 @@ static void assert_close_wakes(bool putters)
     struct waiter w[WAITERS];
     pthread_t t[WAITERS];
     for (int i = 0; i < WAITERS; i++) {
-        w[i] = (struct waiter){.q = q, .is_putter = putters, .status = QUEUE_TIMEOUT};
+        w[i] = (struct waiter){.q = q, .is_putter = putters, .deadline = cl_now() + 3.0,
+                               .status = QUEUE_TIMEOUT};
         cr_assert_eq(pthread_create(&t[i], NULL, wait_on_queue, &w[i]), 0);
     }
     cl_sleep(0.05); /* let them fall asleep; the result holds even if some did not */
@@ -221,6 +282,8 @@ static void assert_close_wakes(bool putters)
         cr_assert_eq(pthread_join(t[i], NULL), 0);
         cr_assert_eq(w[i].status, QUEUE_CLOSED, "%s %d: %s", putters ? "putter" : "getter", i,
                      queue_status_name(w[i].status));
+        cr_assert_lt(w[i].returned_at, w[i].deadline, "%s %d left at its deadline: close never "
+                     "woke it", putters ? "putter" : "getter", i);
     }
     queue_free(q);
 }
@@ -293,7 +356,9 @@ Test(queue, join_waits_for_every_task_done, .timeout = 10)
     cr_assert_eq(atomic_load(&w.done), 0);
 
     atomic_store(&w.go, true);
-    cr_assert_eq(queue_join(q, SOON), QUEUE_OK);
+    double deadline = cl_now() + 3.0;
+    cr_assert_eq(queue_join(q, deadline), QUEUE_OK);
+    cr_assert_lt(cl_now(), deadline, "join left at its deadline: the last task_done never woke it");
     cr_assert_eq(atomic_load(&w.done), N, "join returned after %d of %d task_done",
                  atomic_load(&w.done), N);
     queue_close(q);

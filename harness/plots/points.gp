@@ -38,14 +38,15 @@ set ylabel ylabel
 set grid noxtics ytics
 if (logy > 0) { set logscale y logy; set offsets 0, 0, graph 0.08, graph 0.08 } else { set yrange [0:*]; set offsets 0, 0, graph 0.08, 0 }
 
-# The rows of one group as "x,y,lo,hi": x from the category's place. (No
-# printf in the awk program: gnuplot 5.4's sprintf garbles a "%%" in it.)
-rows(g, gi) = sprintf("< awk -F, -v OFS=, -v cc='%s' -v gc='%s' -v yc='%s' -v lc='%s' -v hc='%s' -v cats='%s' -v g='%s' -v gi=%d -v ng=%d " . \
-    "'BEGIN { n = split(cats, c, \" \"); for (i = 1; i <= n; i++) at[c[i]] = i } " . \
+# The rows of one group as "x y lo hi": x from the category's place. The awk
+# program is a plain string, joined on: gnuplot 5.4's sprintf garbles its
+# %% escapes once the result passes about 520 characters (a long RUN path).
+rows_awk = "'BEGIN { n = split(cats, c, \" \"); for (i = 1; i <= n; i++) at[c[i]] = i } " . \
     "NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next } " . \
     "$col[gc] == g && ($col[cc] in at) { y = $col[yc]; lo = (lc != \"\") ? $col[lc] : y; hi = (hc != \"\") ? $col[hc] : y; " . \
-    "  print at[$col[cc]] + (gi - (ng + 1) / 2.0) * 0.12, y, lo, hi }' '%s'", \
-    catcol, groupcol, ycol, lowcol, highcol, cats, g, gi, ngroups, in)
+    "  printf \"%g,%s,%s,%s\\n\", at[$col[cc]] + (gi - (ng + 1) / 2.0) * 0.12, y, lo, hi }'"
+rows(g, gi) = sprintf("< awk -F, -v cc='%s' -v gc='%s' -v yc='%s' -v lc='%s' -v hc='%s' -v cats='%s' -v g='%s' -v gi=%d -v ng=%d ", \
+    catcol, groupcol, ycol, lowcol, highcol, cats, g, gi, ngroups) . rows_awk . " '" . in . "'"
 
 cmd = "plot for [i=1:ngroups] rows(word(groups, i), i) using 1:2:3:4 with yerrorbars pt (4 + 2 * i) ps 1.3 lw 2 title label_of(labels, i)"
 if (hline ne "") { cmd = cmd . sprintf(", %s with lines dt 2 lw 1.5 lc rgb 'black' title '%s'", hline, hlinetitle) }

@@ -6,22 +6,19 @@
  * doubles it when it fills, which is how memory can explode when a fast
  * stage feeds a slow one.
  *
- * The fast path: a put or get that does not have to wait takes the mutex,
- * moves one pointer, and signals a condition variable only if some thread
- * is actually asleep on it (the waiter counts). A signal nobody waits for
- * costs a call into the C library; skipping it is most of the speed of a
- * 1-producer/1-consumer hand-off.
+ * A put or get that does not have to wait takes the mutex, moves one
+ * pointer and signals a condition variable only if some thread sleeps on
+ * it (the waiter counts), as GLib's GAsyncQueue does too. Waiting is
+ * pthread_cond_wait: the thread sleeps in the kernel and burns no CPU.
  */
 #include "55_queue_pipelines/queue.h"
 
 #include "clab.h"
 
 #include <errno.h>
-#include <math.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
-#include <time.h>
 
 struct queue {
     pthread_mutex_t mutex;     /* guards every field below */
@@ -54,13 +51,7 @@ static bool wait_until(pthread_cond_t *cond, pthread_mutex_t *mutex, double dead
         CL_CHECK_RC(pthread_cond_wait(cond, mutex));
         return true;
     }
-    struct timespec ts = cl_timespec_at(deadline);
-    int rc = pthread_cond_timedwait(cond, mutex, &ts);
-    if (rc == ETIMEDOUT)
-        return false;
-    if (rc != 0)
-        cl_fail(__FILE__, __LINE__, "pthread_cond_timedwait", rc);
-    return true;
+    return cl_cond_wait_until(cond, mutex, deadline);
 }
 
 /* ---- Life cycle --------------------------------------------------------- */
