@@ -293,3 +293,64 @@ Test(life, the_starting_grid_is_the_books_at_5_by_9_and_seeded_elsewhere, .timeo
     life_free(seeded);
     life_free(other);
 }
+
+Test(life, grid_shape_is_as_square_as_possible, .timeout = 5)
+{
+    /* By hand: the largest divisor not above the square root. */
+    const long cells[] = {1, 2, 7, 45, 400, 2500, 10000, 100000, 1000000, 47, 12};
+    const int want[][2] = {{1, 1},     {1, 2},       {1, 7},     {5, 9},
+                           {20, 20},   {50, 50},     {100, 100}, {250, 400},
+                           {1000, 1000}, {1, 47},    {3, 4}};
+    for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+        int rows = 0, cols = 0;
+        life_grid_shape(cells[i], &rows, &cols);
+        cr_assert(rows == want[i][0] && cols == want[i][1], "%ld cells: %d x %d, not %d x %d",
+                  cells[i], rows, cols, want[i][0], want[i][1]);
+    }
+}
+
+Test(life, matches_reference_tells_right_from_wrong, .timeout = 5)
+{
+    const char *gen1[] = {"---------", "--*-*----", "---**----", "---*-----", "---------"};
+    struct life_grid *start = life_book_grid(), *one = grid_of(5, gen1);
+    cr_assert(life_matches_reference(start, one, 1));
+    cr_assert_not(life_matches_reference(start, one, 2));
+    cr_assert(life_matches_reference(start, start, 0));
+    life_set(one, 0, 0, true);
+    cr_assert_not(life_matches_reference(start, one, 1));
+    life_free(start);
+    life_free(one);
+}
+
+Test(life, the_failing_cell_waits_before_it_fails, .timeout = 10)
+{
+    /* Real I/O fails only after trying: the failing cell blocks its latency too. */
+    struct life_io io = {.latency_s = 0.02, .fail_y = 1, .fail_x = 1};
+    struct timespec a, b;
+    bool next = false;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    cr_assert_eq(life_game_logic(&io, 1, 1, true, 3, &next), EIO);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    double waited = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    cr_assert_geq(waited, 0.02, "waited %.4f s", waited);
+}
+
+Test(life, the_serial_step_waits_once_per_cell, .timeout = 10)
+{
+    /* 3 x 4 cells at 5 ms: at least 60 ms, one wait after another. */
+    struct life_io io = {.latency_s = 0.005, .fail_y = -1, .fail_x = -1};
+    struct life_grid *g = life_new(3, 4), *n = life_new(3, 4);
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    cr_assert_eq(life_step_serial(g, n, &io, NULL, NULL), 0);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    double waited = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    cr_assert_geq(waited, 12 * 0.005, "waited %.4f s", waited);
+    life_free(g);
+    life_free(n);
+}
+
+Test(life, threads_now_counts_this_process, .timeout = 5)
+{
+    cr_assert_geq(life_threads_now(), 1);
+}

@@ -211,16 +211,28 @@ struct life_grid *life_reference(const struct life_grid *start, int generations)
 
 int life_threads_now(void)
 {
-    FILE *f = fopen("/proc/self/status", "r");
-    if (f == NULL)
-        return -1;
-    char line[256];
-    int threads = -1;
-    while (fgets(line, sizeof line, f) != NULL)
-        if (sscanf(line, "Threads: %d", &threads) == 1)
-            break;
-    fclose(f);
-    return threads;
+    return cl_threads_now();
+}
+
+bool life_matches_reference(const struct life_grid *start, const struct life_grid *end,
+                            int generations)
+{
+    struct life_grid *want = life_reference(start, generations);
+    if (want == NULL)
+        cl_fail(__FILE__, __LINE__, "life_reference", errno);
+    bool same = life_equal(want, end);
+    life_free(want);
+    return same;
+}
+
+void life_grid_shape(long cells, int *rows, int *cols)
+{
+    long r = 1;
+    for (long d = 1; d * d <= cells; d++)
+        if (cells % d == 0)
+            r = d;
+    *rows = (int)r;
+    *cols = (int)(cells / r);
 }
 
 /* ---- Printing --------------------------------------------------------------- */

@@ -90,9 +90,20 @@ long life_population(const struct life_grid *g);
  * returns the final grid (a new one), or NULL with errno set. */
 struct life_grid *life_reference(const struct life_grid *start, int generations);
 
-/* Threads in this process now (Linux: /proc/self/status), or -1 if unknown;
- * for the threads_peak column of the life items' CSV. */
+/* Kept for callers written before clab had it: cl_threads_now() (clab.h),
+ * the threads in this process now, or -1 if unknown. */
 int life_threads_now(void);
+
+/* Whether `end` is what `generations` steps of the cheap reference (no I/O)
+ * make from `start`: every life item checks its fan-out against this. */
+bool life_matches_reference(const struct life_grid *start, const struct life_grid *end,
+                            int generations);
+
+/* A grid of `cells` cells as square as possible: rows is the largest divisor
+ * of cells not above its square root (45: 5 x 9, the book's grid; 2500:
+ * 50 x 50; a prime p: 1 x p). The cross-item sweeps (--cells) use it, so
+ * every item times the same grids. cells >= 1. */
+void life_grid_shape(long cells, int *rows, int *cols);
 
 /* Generations side by side, '*' alive and '-' empty, columns separated by
  * " | ", each headed by its number 0, 1, 2, ... centred over it; when they do
