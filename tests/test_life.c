@@ -2,8 +2,11 @@
  * linked directly. Every expected answer is worked out by hand (a blinker,
  * a block, the book's glider) and written down as text. */
 #include "56_game_of_life/life.h"
+#include "clab.h"
 
 #include <criterion/criterion.h>
+#include <pthread.h>
+#include <signal.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -353,4 +356,46 @@ Test(life, the_serial_step_waits_once_per_cell, .timeout = 10)
 Test(life, threads_now_counts_this_process, .timeout = 5)
 {
     cr_assert_geq(life_threads_now(), 1);
+}
+
+/* ---- Stopping: every waiter freed at once ------------------------------- */
+
+static void *wait_two_seconds(void *arg)
+{
+    struct life_io io = {.latency_s = 2.0, .fail_y = -1, .fail_x = -1};
+    bool next;
+    life_game_logic(&io, 0, 0, true, 3, &next);
+    *(double *)arg = cl_now();
+    return NULL;
+}
+
+Test(life, a_stop_frees_every_waiter_at_once, .timeout = 20)
+{
+    /* 400 threads start their 2 s waits over about 100 ms, so their 100 ms
+     * slices end at moments spread over the whole slice. A stop signal
+     * (raised here, in a thread that is not waiting) is seen at the next
+     * slice end of one of them, within a fraction of a millisecond, and that
+     * one frees the rest: all done well within 50 ms. Each waiting for the
+     * end of its own slice instead would take up to 100 ms. */
+    enum { N = 400 };
+    static pthread_t threads[N];
+    static double done[N];
+    cl_catch_stop_signals();
+    for (int i = 0; i < N; i++) {
+        cr_assert_eq(pthread_create(&threads[i], NULL, wait_two_seconds, &done[i]), 0);
+        struct timespec gap = {0, 250 * 1000};
+        nanosleep(&gap, NULL);
+    }
+    struct timespec settle = {0, 50 * 1000 * 1000};
+    nanosleep(&settle, NULL);
+    double raised = cl_now();
+    raise(SIGINT);
+    double last = 0;
+    for (int i = 0; i < N; i++) {
+        cr_assert_eq(pthread_join(threads[i], NULL), 0);
+        last = done[i] > last ? done[i] : last;
+    }
+    cr_assert(cl_interrupted());
+    cr_assert_lt(last - raised, 0.05, "the last waiter returned %.3f s after the stop",
+                 last - raised);
 }

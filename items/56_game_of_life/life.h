@@ -53,13 +53,15 @@ struct life_io {
     int fail_y, fail_x; /* the cell whose I/O fails, or -1, -1 for none */
 };
 
-/* The rules plus blocking I/O: blocks latency_s (nanosleep, in slices of at
- * most 100 ms), then sets *next. Returns 0, or EIO when (y, x) is the failing
- * cell (then *next is untouched; the failing cell still waits first, as real
- * I/O fails only after trying). io may be NULL: no wait, no failure.
- * After Ctrl-C (cl_interrupted()) the rest of the wait is skipped but the
- * answer is still set, so grids stay correct; callers check cl_interrupted()
- * between generations and wind down. Thread-safe: io is only read. */
+/* The rules plus blocking I/O: blocks latency_s (a timed wait in the kernel,
+ * in slices of at most 100 ms), then sets *next. Returns 0, or EIO when
+ * (y, x) is the failing cell (then *next is untouched; the failing cell still
+ * waits first, as real I/O fails only after trying). io may be NULL: no wait,
+ * no failure. After Ctrl-C (cl_interrupted()) the rest of the wait is
+ * skipped, in every thread waiting here at once as soon as one of them sees
+ * it, but the answer is still set, so grids stay correct; callers check
+ * cl_interrupted() between generations and wind down. Thread-safe: io is only
+ * read. The first wait opens one pipe (close-on-exec) that the process keeps. */
 int life_game_logic(const struct life_io *io, int y, int x, bool alive, int neighbors,
                     bool *next);
 
