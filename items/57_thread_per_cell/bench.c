@@ -35,7 +35,9 @@
  *           A size whose generation is predicted over 5 s, or that would take
  *           the sweep past 20 s in all, gets one row with round 0, no gen_s,
  *           and the reason in note; the prediction uses the per-thread cost
- *           measured at the sizes before it.
+ *           measured at the sizes before it. rss_kib and threads_peak are the
+ *           largest of samples taken every millisecond during the generation
+ *           (a generation of a few ms may show fewer threads than it had).
  * At most 10,000 threads alive at once anywhere: Ctrl-C joins them all.
  */
 #define main story_main
@@ -419,13 +421,13 @@ struct sampler {
 static void *sample(void *arg)
 {
     struct sampler *sm = arg;
-    while (!atomic_load(&sm->stop)) {
+    do { /* at least once, however short the generation */
         long rss = cl_rss_kib();
         int threads = cl_threads_now() - 1; /* not counting the sampler */
         sm->rss_kib = rss > sm->rss_kib ? rss : sm->rss_kib;
         sm->threads = threads > sm->threads ? threads : sm->threads;
         cl_sleep(0.001);
-    }
+    } while (!atomic_load(&sm->stop));
     return NULL;
 }
 
