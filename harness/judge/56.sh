@@ -37,6 +37,8 @@ point() {
     mlr --icsv --ocsv filter "\$variant == \"$1\"" then sort $order median then head -n 1 "$summary"
 }
 field() { printf '%s\n' "$1" | mlr --icsv --ocsv --headerless-csv-output cut -f "$2"; }
+# A ratio with three significant digits, trailing zeros kept: 1.00, 0.0222.
+x3() { awk "BEGIN { printf \"%#.3g\", $1 }"; }
 
 # How late this machine wakes a sleeper: the median lone 1 ms call, less 1 ms.
 lone_ms=$(csv_value "$RUN/56_book.csv" io_ms variant=one_call)
@@ -57,16 +59,16 @@ judge() {
     runq=$(median "$points" runq_s source="$hi_source" variant="$1" cells="$hi_cells")
     explained="\"$hi_c\" == \"nan\" || $hi_c <= 1.3 + 2 * $late_ms / $hi_lat"
     unsteady="$hi_n >= 2 && $hi_hi > 1.3 * $hi_lo"
-    why="$hi_cells cells at $hi_lat ms took $(calc "$hi")x cells x latency"
+    why="$hi_cells cells at $hi_lat ms took $(x3 "$hi")x cells x latency"
     if [ "$hi_c" = nan ]; then why="$why, and this system does not say how long the run waited for a CPU"
-    else why="$why, $(calc "$hi_c")x without the $(calc "$runq") s it waited for a CPU (a lone $lone_ms ms call was late by $late_ms ms)"; fi
-    holds "$unsteady" && why="$why; its rounds ranged $(calc "$hi_lo")-$(calc "$hi_hi")x"
+    else why="$why, $(x3 "$hi_c")x without the $(calc "$runq") s it waited for a CPU (a lone $lone_ms ms call was late by $late_ms ms)"; fi
+    holds "$unsteady" && why="$why; its rounds ranged $(x3 "$hi_lo")-$(x3 "$hi_hi")x"
     verdict=$(decide "$lo >= 0.9 && $hi <= 1.3" \
         "$lo < 0.9 || $hi <= 1.3 || !(($explained) || ($unsteady))" "$why")
     book=$(mlr --icsv --ocsv filter "\$variant == \"$1\" && \$source == \"book\"" "$summary")
     sweep=$(mlr --icsv --ocsv filter "\$variant == \"$1\" && \$source == \"sweep\"" \
         then stats1 -a min,max -f median "$summary")
-    figure_text="time / (cells x latency): 45 cells at $(field "$book" latency_ms) ms $(calc "$(field "$book" median)")x; 45 to $largest cells at 1 ms $(calc "$(field "$sweep" median_min)")-$(calc "$(field "$sweep" median_max)")x"
+    figure_text="time / (cells x latency): 45 cells at $(field "$book" latency_ms) ms $(x3 "$(field "$book" median)")x; 45 to $largest cells at 1 ms $(x3 "$(field "$sweep" median_min)")-$(x3 "$(field "$sweep" median_max)")x"
 }
 
 # rule 56.serial: every point's median ratio measured / (cells x latency)

@@ -8,9 +8,10 @@ root=../../..
 
 verdict_of() { awk -F'\t' -v id="$1" '$2 == id { print $3 }' "$RUN/56.verdicts"; }
 # "1.09x (1.08-1.1x, 3 rounds)", or "1.09x (1 round)".
+x3() { awk "BEGIN { printf \"%#.3g\", $1 }"; }
 with_range() {
-    if [ "$4" = 1 ]; then echo "$(calc "$1")x (1 round)"
-    else echo "$(calc "$1")x ($(calc "$2")-$(calc "$3")x, $4 rounds)"; fi
+    if [ "$4" = 1 ]; then echo "$(x3 "$1")x (1 round)"
+    else echo "$(x3 "$1")x ($(x3 "$2")-$(x3 "$3")x, $4 rounds)"; fi
 }
 # One table row per point of the rule: the book's grid first, then the sweep.
 point_rows() {
@@ -47,7 +48,7 @@ in the CSV. Each ratio below is measured / (cells x latency); the rule asks
 every one to lie in [0.9, 1.3] (the [rule]($root/harness/judge/56.sh)).
 
 **Measured.** The book's grid took **$(calc "$book_s") s** at ${book_ms} ms
-per cell (**$(calc "$book_ratio")x** the prediction); with the waits
+per cell (**$(x3 "$book_ratio")x** the prediction); with the waits
 overlapped it took $(calc "$book_overlapped_s") s. A lone ${lone_ms} ms call
 woke $late_ms ms late (median of 20): that lateness, paid once per cell, is
 why the 1 ms sweep sits a little above 1. A busy machine adds more: a woken
