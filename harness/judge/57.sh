@@ -45,7 +45,7 @@ book_claim 57.cost "$(decide "$r >= 5" "$aa_ok" "$aa_why")" \
 # rule 57.cost.neg: the same rule with the new thread replaced by the
 # thread that already exists: the hand-off against itself.
 negative_control 57.cost.neg "$(decide "$aa >= 5" "$aa_ok" "$aa_why")" \
-    "CPU per cell: a hand-off $(num "$again_cpu") us against a hand-off $(num "$handoff_cpu") us: $(awk "BEGIN { printf \"%#.3g\", $aa }")x"
+    "CPU per cell, the same hand-off twice in a round: $(awk "BEGIN { printf \"%#.3g\", $aa }")x ($(rounds_text "$RUN/57_cost_aa.csv" ratio))"
 
 # ---- Memory: what 10,000 live threads really hold.
 mem=$RUN/57_memory.csv
