@@ -2,8 +2,11 @@
  * linked directly. Every expected answer is worked out by hand (a blinker,
  * a block, the book's glider) and written down as text. */
 #include "56_game_of_life/life.h"
+#include "clab.h"
 
 #include <criterion/criterion.h>
+#include <pthread.h>
+#include <signal.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,4 +295,107 @@ Test(life, the_starting_grid_is_the_books_at_5_by_9_and_seeded_elsewhere, .timeo
     life_free(start);
     life_free(seeded);
     life_free(other);
+}
+
+Test(life, grid_shape_is_as_square_as_possible, .timeout = 5)
+{
+    /* By hand: the largest divisor not above the square root. */
+    const long cells[] = {1, 2, 7, 45, 400, 2500, 10000, 100000, 1000000, 47, 12};
+    const int want[][2] = {{1, 1},     {1, 2},       {1, 7},     {5, 9},
+                           {20, 20},   {50, 50},     {100, 100}, {250, 400},
+                           {1000, 1000}, {1, 47},    {3, 4}};
+    for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+        int rows = 0, cols = 0;
+        life_grid_shape(cells[i], &rows, &cols);
+        cr_assert(rows == want[i][0] && cols == want[i][1], "%ld cells: %d x %d, not %d x %d",
+                  cells[i], rows, cols, want[i][0], want[i][1]);
+    }
+}
+
+Test(life, matches_reference_tells_right_from_wrong, .timeout = 5)
+{
+    const char *gen1[] = {"---------", "--*-*----", "---**----", "---*-----", "---------"};
+    struct life_grid *start = life_book_grid(), *one = grid_of(5, gen1);
+    cr_assert(life_matches_reference(start, one, 1));
+    cr_assert_not(life_matches_reference(start, one, 2));
+    cr_assert(life_matches_reference(start, start, 0));
+    life_set(one, 0, 0, true);
+    cr_assert_not(life_matches_reference(start, one, 1));
+    life_free(start);
+    life_free(one);
+}
+
+Test(life, the_failing_cell_waits_before_it_fails, .timeout = 10)
+{
+    /* Real I/O fails only after trying: the failing cell blocks its latency too. */
+    struct life_io io = {.latency_s = 0.02, .fail_y = 1, .fail_x = 1};
+    struct timespec a, b;
+    bool next = false;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    cr_assert_eq(life_game_logic(&io, 1, 1, true, 3, &next), EIO);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    double waited = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    cr_assert_geq(waited, 0.02, "waited %.4f s", waited);
+}
+
+Test(life, the_serial_step_waits_once_per_cell, .timeout = 10)
+{
+    /* 3 x 4 cells at 5 ms: at least 60 ms, one wait after another. */
+    struct life_io io = {.latency_s = 0.005, .fail_y = -1, .fail_x = -1};
+    struct life_grid *g = life_new(3, 4), *n = life_new(3, 4);
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    cr_assert_eq(life_step_serial(g, n, &io, NULL, NULL), 0);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    double waited = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    cr_assert_geq(waited, 12 * 0.005, "waited %.4f s", waited);
+    life_free(g);
+    life_free(n);
+}
+
+Test(life, threads_now_counts_this_process, .timeout = 5)
+{
+    cr_assert_geq(life_threads_now(), 1);
+}
+
+/* ---- Stopping: every waiter freed at once ------------------------------- */
+
+static void *wait_two_seconds(void *arg)
+{
+    struct life_io io = {.latency_s = 2.0, .fail_y = -1, .fail_x = -1};
+    bool next;
+    life_game_logic(&io, 0, 0, true, 3, &next);
+    *(double *)arg = cl_now();
+    return NULL;
+}
+
+Test(life, a_stop_frees_every_waiter_at_once, .timeout = 20)
+{
+    /* 400 threads start their 2 s waits over about 100 ms, so their 100 ms
+     * slices end at moments spread over the whole slice. A stop signal
+     * (raised here, in a thread that is not waiting) is seen at the next
+     * slice end of one of them, within a fraction of a millisecond, and that
+     * one frees the rest: all done well within 50 ms. Each waiting for the
+     * end of its own slice instead would take up to 100 ms. */
+    enum { N = 400 };
+    static pthread_t threads[N];
+    static double done[N];
+    cl_catch_stop_signals();
+    for (int i = 0; i < N; i++) {
+        cr_assert_eq(pthread_create(&threads[i], NULL, wait_two_seconds, &done[i]), 0);
+        struct timespec gap = {0, 250 * 1000};
+        nanosleep(&gap, NULL);
+    }
+    struct timespec settle = {0, 50 * 1000 * 1000};
+    nanosleep(&settle, NULL);
+    double raised = cl_now();
+    raise(SIGINT);
+    double last = 0;
+    for (int i = 0; i < N; i++) {
+        cr_assert_eq(pthread_join(threads[i], NULL), 0);
+        last = done[i] > last ? done[i] : last;
+    }
+    cr_assert(cl_interrupted());
+    cr_assert_lt(last - raised, 0.05, "the last waiter returned %.3f s after the stop",
+                 last - raised);
 }

@@ -7,9 +7,14 @@
 #include "clab.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ---- The grid ------------------------------------------------------------ */
 
@@ -83,21 +88,58 @@ bool life_next_state(bool alive, int neighbors)
 }
 
 /* A real blocking call, as a read from a slow device would be: the thread
- * sleeps in the kernel and gives up its CPU. In slices of at most 100 ms so
- * a Ctrl-C is seen soon; the deadline is on the monotonic clock, so signals
- * that cut a slice short never shorten or stretch the whole wait. */
+ * sleeps in the kernel and gives up its CPU. The deadline is on the monotonic
+ * clock, so signals that cut the wait short never shorten or stretch it.
+ *
+ * Stopping: the wait goes in slices of at most 100 ms, watching for Ctrl-C
+ * (cl_interrupted()). The first waiter that sees it writes a byte to a pipe
+ * every waiter also watches, and the pipe stays readable: all the others
+ * return at once instead of each at the end of its own slice. With 10,000
+ * threads waiting, started over a few tenths of a second, one of them looks
+ * within microseconds of the signal, so all are free at once. */
+static int stop_pipe[2] = {-1, -1};
+static pthread_once_t stop_pipe_once = PTHREAD_ONCE_INIT;
+static atomic_bool stop_told;
+
+static void make_stop_pipe(void)
+{
+    CL_CHECK_SYS(pipe(stop_pipe));
+    CL_CHECK_SYS(fcntl(stop_pipe[0], F_SETFD, FD_CLOEXEC));
+    CL_CHECK_SYS(fcntl(stop_pipe[1], F_SETFD, FD_CLOEXEC));
+}
+
+static void tell_every_waiter(void)
+{
+    char byte = 1;
+    if (!atomic_exchange(&stop_told, true))
+        while (write(stop_pipe[1], &byte, 1) == -1 && errno == EINTR)
+            ;
+}
+
 static void block_for(double seconds)
 {
+    pthread_once(&stop_pipe_once, make_stop_pipe);
     double deadline = cl_now() + seconds;
     for (;;) {
         double left = deadline - cl_now();
-        if (left <= 0 || cl_interrupted())
+        if (cl_interrupted()) {
+            tell_every_waiter();
             return;
-        if (left > 0.1)
-            left = 0.1;
-        struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)(left * 1e9)};
-        if (nanosleep(&ts, NULL) == -1 && errno != EINTR)
-            cl_fail(__FILE__, __LINE__, "nanosleep", errno);
+        }
+        if (left <= 0)
+            return;
+        struct timespec ts = {0, (long)((left > 0.1 ? 0.1 : left) * 1e9)};
+        int rc;
+        if (stop_pipe[0] < FD_SETSIZE) {
+            fd_set stop;
+            FD_ZERO(&stop);
+            FD_SET(stop_pipe[0], &stop);
+            rc = pselect(stop_pipe[0] + 1, &stop, NULL, NULL, &ts, NULL);
+        } else { /* a process with over FD_SETSIZE files open: slices alone */
+            rc = nanosleep(&ts, NULL);
+        }
+        if (rc == -1 && errno != EINTR)
+            cl_fail(__FILE__, __LINE__, "pselect", errno);
     }
 }
 
@@ -211,16 +253,28 @@ struct life_grid *life_reference(const struct life_grid *start, int generations)
 
 int life_threads_now(void)
 {
-    FILE *f = fopen("/proc/self/status", "r");
-    if (f == NULL)
-        return -1;
-    char line[256];
-    int threads = -1;
-    while (fgets(line, sizeof line, f) != NULL)
-        if (sscanf(line, "Threads: %d", &threads) == 1)
-            break;
-    fclose(f);
-    return threads;
+    return cl_threads_now();
+}
+
+bool life_matches_reference(const struct life_grid *start, const struct life_grid *end,
+                            int generations)
+{
+    struct life_grid *want = life_reference(start, generations);
+    if (want == NULL)
+        cl_fail(__FILE__, __LINE__, "life_reference", errno);
+    bool same = life_equal(want, end);
+    life_free(want);
+    return same;
+}
+
+void life_grid_shape(long cells, int *rows, int *cols)
+{
+    long r = 1;
+    for (long d = 1; d * d <= cells; d++)
+        if (cells % d == 0)
+            r = d;
+    *rows = (int)r;
+    *cols = (int)(cells / r);
 }
 
 /* ---- Printing --------------------------------------------------------------- */

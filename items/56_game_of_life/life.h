@@ -53,13 +53,15 @@ struct life_io {
     int fail_y, fail_x; /* the cell whose I/O fails, or -1, -1 for none */
 };
 
-/* The rules plus blocking I/O: blocks latency_s (nanosleep, in slices of at
- * most 100 ms), then sets *next. Returns 0, or EIO when (y, x) is the failing
- * cell (then *next is untouched; the failing cell still waits first, as real
- * I/O fails only after trying). io may be NULL: no wait, no failure.
- * After Ctrl-C (cl_interrupted()) the rest of the wait is skipped but the
- * answer is still set, so grids stay correct; callers check cl_interrupted()
- * between generations and wind down. Thread-safe: io is only read. */
+/* The rules plus blocking I/O: blocks latency_s (a timed wait in the kernel,
+ * in slices of at most 100 ms), then sets *next. Returns 0, or EIO when
+ * (y, x) is the failing cell (then *next is untouched; the failing cell still
+ * waits first, as real I/O fails only after trying). io may be NULL: no wait,
+ * no failure. After Ctrl-C (cl_interrupted()) the rest of the wait is
+ * skipped, in every thread waiting here at once as soon as one of them sees
+ * it, but the answer is still set, so grids stay correct; callers check
+ * cl_interrupted() between generations and wind down. Thread-safe: io is only
+ * read. The first wait opens one pipe (close-on-exec) that the process keeps. */
 int life_game_logic(const struct life_io *io, int y, int x, bool alive, int neighbors,
                     bool *next);
 
@@ -90,9 +92,20 @@ long life_population(const struct life_grid *g);
  * returns the final grid (a new one), or NULL with errno set. */
 struct life_grid *life_reference(const struct life_grid *start, int generations);
 
-/* Threads in this process now (Linux: /proc/self/status), or -1 if unknown;
- * for the threads_peak column of the life items' CSV. */
+/* Kept for callers written before clab had it: cl_threads_now() (clab.h),
+ * the threads in this process now, or -1 if unknown. */
 int life_threads_now(void);
+
+/* Whether `end` is what `generations` steps of the cheap reference (no I/O)
+ * make from `start`: every life item checks its fan-out against this. */
+bool life_matches_reference(const struct life_grid *start, const struct life_grid *end,
+                            int generations);
+
+/* A grid of `cells` cells as square as possible: rows is the largest divisor
+ * of cells not above its square root (45: 5 x 9, the book's grid; 2500:
+ * 50 x 50; a prime p: 1 x p). The cross-item sweeps (--cells) use it, so
+ * every item times the same grids. cells >= 1. */
+void life_grid_shape(long cells, int *rows, int *cols);
 
 /* Generations side by side, '*' alive and '-' empty, columns separated by
  * " | ", each headed by its number 0, 1, 2, ... centred over it; when they do

@@ -1,5 +1,9 @@
-# claim: an error inside a thread is lost unless carried back
+# claim: 57.error
 # expect: not reproduced
 # As if join had reported the failing thread's error by itself.
+. tests/verdicts/doctor.sh
 f=$RUN/57_errors.csv
-awk -F, -v OFS=, 'NR > 1 && $1 == "lost" { $3 = 1; $4 = 1; $5 = 2; $6 = 3 } 1' "$f" >"$f.new" && mv "$f.new" "$f"
+set_column "$f" join_failures 1 variant=lost
+set_column "$f" errors_seen 1 variant=lost
+set_column "$f" error_y 2 variant=lost
+set_column "$f" error_x 3 variant=lost
