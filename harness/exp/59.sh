@@ -3,8 +3,7 @@
 # reused: generation time against max_workers (fixed grid) and against cells
 # (a pool of 10); a task's error from future_result; the cost of one task
 # beside GLib's GThreadPool, unpinned and pinned; CPython's ThreadPoolExecutor
-# on the same grid and latency. Then the one chart across the four answers of
-# items 56-59: serial, thread per cell, five queue workers, a pool of ten.
+# on the same grid and latency.
 set -eu
 . "$HARNESS/lib.sh"
 
@@ -49,50 +48,6 @@ if measuring; then
             --io-ms "$io_ms" --rounds "$pyrounds" >"$RUN/59_python.csv"
     fi
 
-    # ---- The four answers: same columns from four programs, generation time vs cells.
-    # No verdict rests on it, so a second attempt (run.sh's retry) keeps the first's.
-fi
-if measuring && { [ "${ATTEMPT:-1}" = 1 ] || [ ! -s "$RUN/59_four_answers.csv" ]; }; then
-    progress "59: the four answers (56, 57, 58, 59) on grids $four_sizes, ${io_ms} ms per cell"
-    header="variant,rows,cols,cells,io_ms,workers,generations,round,gen_s,peak_rss_kib,threads_peak"
-    echo "$header" >"$RUN/59_four_answers.csv"
-    keep() { # keep VARIANT: the rows of one variant, checking the shared header
-        awk -F, -v h="$header" -v v="$1" 'NR == 1 && $0 != h { print "unexpected columns: " $0 > "/dev/stderr"; exit 1 }
-            NR > 1 && $1 == v' >>"$RUN/59_four_answers.csv"
-    }
-    # Item 57 times serial beside its threads in every round, unless its
-    # --help offers --variant with thread_per_cell (then it can run alone).
-    # Without that, or if such a run gives no rows, it runs only where serial
-    # does. The report reads where each line stops from the data.
-    tpc_alone=0
-    if [ -x "$BIN/57_thread_per_cell" ] &&
-        "$BIN/57_thread_per_cell" --help | grep -- '--variant' | grep -q thread_per_cell; then
-        tpc_alone=1
-    fi
-    echo "$([ $tpc_alone = 1 ] && echo alone || echo serial_too)" >"$RUN/59_four_answers.note"
-    : >"$RUN/59_four_answers.log"
-    for size in $four_sizes; do
-        r=${size%x*} c=${size#*x}
-        if [ $((r * c)) -le "$serial_upto" ]; then
-            "$BIN/56_game_of_life" --csv --rows "$r" --cols "$c" --generations 1 --io-ms "$io_ms" \
-                --rounds 3 2>>"$RUN/59_four_answers.log" | keep serial
-        fi
-        before=$(wc -l <"$RUN/59_four_answers.csv")
-        if [ $tpc_alone = 1 ]; then
-            "$BIN/57_thread_per_cell" --csv --part life --variant thread_per_cell --rows "$r" \
-                --cols "$c" --generations 1 --io-ms "$io_ms" --rounds 3 \
-                2>>"$RUN/59_four_answers.log" | keep thread_per_cell
-        fi
-        if [ "$(wc -l <"$RUN/59_four_answers.csv")" = "$before" ] &&
-            [ -x "$BIN/57_thread_per_cell" ] && [ $((r * c)) -le "$serial_upto" ]; then
-            "$BIN/57_thread_per_cell" --csv --part life --rows "$r" --cols "$c" --generations 1 \
-                --io-ms "$io_ms" --rounds 3 2>>"$RUN/59_four_answers.log" | keep thread_per_cell
-        fi
-        "$BIN/58_queue_workers" --csv --variant queue_workers --workers 5 --rows "$r" --cols "$c" \
-            --generations 1 --io-ms "$io_ms" --rounds 3 2>>"$RUN/59_four_answers.log" | keep queue_workers
-        "$prog" --csv --workers 10 --rows "$r" --cols "$c" --generations 1 --io-ms "$io_ms" \
-            --rounds 3 2>>"$RUN/59_four_answers.log" | keep thread_pool
-    done
 fi
 check() { csv_value "$RUN/59_checks.csv" value check="$1"; }
 
@@ -200,54 +155,11 @@ gnuplot -e "in='$RUN/59_overhead.dat'; out='$RUN/59_overhead'; caption='$CAPTION
     title='Item 59: one empty task, submit + result, 2 workers (median, min-max over rounds)';
     ylabel='microseconds per task (log scale)'; labels='executor.h GLib_GThreadPool'" \
     "$HARNESS/plots/59_bars.gp"
-summarize "$RUN/59_four_answers.csv" "$RUN/59_four_answers_chart.csv" variant,cells gen_s
-plot_lines "$RUN/59_four_answers_chart.csv" "$RUN/59_four_answers" \
-    title="Items 56-59: four answers to blocking I/O in every cell (${io_ms} ms)" \
-    xlabel="cells in the grid" ylabel="time per generation (s)" \
-    xcol=cells ycol=median lowcol=lo highcol=hi groupcol=variant \
-    groups="serial thread_per_cell queue_workers thread_pool" \
-    labels="56_serial 57_a_thread_per_cell 58_five_queue_workers 59_a_pool_of_ten" \
-    logx=10 logy=10 ymin=$(calc "$lat / 2") ideal="$lat" idealtitle="one latency per generation (ideal)"
-
 {
     echo "| 59 | errors come back to the caller | $error_v: a task failing for cell (4, 7) gave EIO from future_result, raised as \"simulation error at (4, 7)\", exit 3 |"
     echo "| 59 | max_workers caps the I/O parallelism | $cap_v: 10 workers ran ${speedup}x faster than 1 (${speedup_lo}-${speedup_hi}x over $nrounds rounds) on $cells_sweep cells, at $(calc "$vs_cap")x the ceil(cells / 10) x latency floor |"
     echo "| 59 | the executor costs no more per task than GLib's GThreadPool | $overhead_v: executor / GThreadPool pinned to one CPU $(calc "$rb1")x in batches and $(calc "$ro1")x one at a time (unpinned, placed by the scheduler, not judged: $(calc "$rb0")x and $(calc "$ro0")x) |"
 } >"$RUN/59.verdicts"
-
-# Where each line of the four answers ends, and why, read from the data.
-four_stops() {
-    last() { awk -F, -v v="$1" 'NR > 1 && $1 == v && $2 > m { m = $2 } END { print m + 0 }' \
-        "$RUN/59_four_answers_chart.csv"; }
-    largest=$(awk -F, 'NR > 1 && $2 > m { m = $2 } END { print m + 0 }' "$RUN/59_four_answers_chart.csv")
-    ls_=$(last serial) t=$(last thread_per_cell) q=$(last queue_workers) p=$(last thread_pool)
-    echo "Where the lines end: the serial line at $ls_ cells (run up to $serial_upto: at ${io_ms} ms"
-    echo "per cell, 10,000 cells would take 10 s per generation);"
-    if [ "$t" = 0 ]; then
-        echo "item 57 gave no rows, so there is no thread-per-cell line (see [59_four_answers.log](59_four_answers.log));"
-    elif grep -q serial_too "$RUN/59_four_answers.note" 2>/dev/null; then
-        echo "the thread-per-cell line at $t cells too, because item 57's program times serial beside"
-        echo "its threads in every round and has no \`--variant\` to run them alone;"
-    elif [ "$t" -lt "$largest" ]; then
-        echo "the thread-per-cell line at $t cells: item 57's \`--variant thread_per_cell\` runs gave no"
-        echo "rows beyond that (see [59_four_answers.log](59_four_answers.log));"
-    else
-        echo "the thread-per-cell line at $t cells, run alone (\`--variant thread_per_cell\`);"
-    fi
-    echo "the queue workers at $q cells and the pool at $p cells, the largest grid run."
-}
-
-four_table() {
-    awk -F, 'NR > 1 { v[$1] = 1; c[$2] = 1; m[$1, $2] = $3 }
-        END { n = split("serial thread_per_cell queue_workers thread_pool", order, " ")
-              printf "| cells |"; for (i = 1; i <= n; i++) printf " %s |", order[i]; printf "\n|---:|"
-              for (i = 1; i <= n; i++) printf "---:|"; printf "\n"
-              k = 0; for (x in c) cs[++k] = x + 0
-              for (i = 2; i <= k; i++) for (j = i; j > 1 && cs[j - 1] > cs[j]; j--) { t = cs[j]; cs[j] = cs[j - 1]; cs[j - 1] = t }
-              for (j = 1; j <= k; j++) { printf "| %d |", cs[j]
-                  for (i = 1; i <= n; i++) { x = m[order[i], cs[j]]; if (x == "") printf " (not run) |"; else printf " %.4f |", x }
-                  printf "\n" } }' "$RUN/59_four_answers_chart.csv"
-}
 
 {
     cat <<EOT
@@ -313,20 +225,6 @@ This run: $(awk -F, '{ printf "%s%s %s %d of %d rounds at or below %sx", sep, ($
 where they land (the same CPU or the other one) moves it more than either
 pool's own code does.
 
-### The four answers (items 56-59), one chart
-
-![Items 56-59, generation time against cells](59_four_answers.svg)
-
-Generation time against cells with ${io_ms} ms of blocking I/O in every cell
-(median of 3 rounds, one generation each): item 56's serial loop, item 57's
-thread per cell, item 58's five queue workers, and this item's pool of ten.
-The dashed line is the ideal: every cell's I/O at once, one latency per
-generation. $(four_stops) The data is in the columns all
-four programs print ([59_four_answers.csv](59_four_answers.csv)), so item 60
-can add its coroutines to its own copy of this chart.
-
-$(four_table)
-
-Raw data: [59_workers.csv](59_workers.csv), [59_cells.csv](59_cells.csv), [59_overhead.csv](59_overhead.csv)$([ -s "$RUN/59_python.csv" ] && echo ", [59_python.csv](59_python.csv)"), [59_four_answers.csv](59_four_answers.csv).
+Raw data: [59_workers.csv](59_workers.csv), [59_cells.csv](59_cells.csv), [59_overhead.csv](59_overhead.csv)$([ -s "$RUN/59_python.csv" ] && echo ", [59_python.csv](59_python.csv)").
 EOT
 } >"$RUN/59.md"
