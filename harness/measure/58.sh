@@ -39,15 +39,14 @@ pythons | while read -r version python; do
     fi >>"$RUN/58_python.csv"
 done
 
-# The refactoring: lines of code (not blank, not comment) the move to queues
-# added, from the "The move to queues" marker to "The story"; and item 56's
-# serial step, the code it replaces.
-code_lines() { grep -v -e '^[[:space:]]*$' -e '^[[:space:]]*/\{0,1\}\*' -e '^[[:space:]]*//' | wc -l; }
+# The refactoring: lines of code the move to queues added, from the "The
+# move to queues" marker to "The story"; and item 56's serial step, the code
+# it replaces.
+count=$HARNESS/measure/58_code_lines.sh
 items=$HARNESS/../items
 {
     echo "what,code_lines"
-    echo "queue_workers_move,$(sed -n '/---- The move to queues/,/---- The story/p' \
-        "$items/58_queue_workers/queue_workers.c" | code_lines)"
-    echo "serial_step_56,$(sed -n '/^int life_step_serial(/,/^}/p' \
-        "$items/56_game_of_life/life.c" | code_lines)"
+    echo "queue_workers_move,$(sh "$count" "$items/58_queue_workers/queue_workers.c" \
+        '---- The move to queues' '---- The story')"
+    echo "serial_step_56,$(sh "$count" "$items/56_game_of_life/life.c" '^int life_step_serial(' '^}')"
 } >"$RUN/58_refactor.csv"
