@@ -215,33 +215,34 @@ Test(item58, lab58_more_workers_less_waiting, .timeout = 30)
     }
 }
 
-/* Lab 3: with no I/O, 5 workers are not 5 times as fast as 1 (2 cores). */
-Test(item58, lab58_no_io_five_workers_are_not_five_times_faster, .timeout = 30)
+/* Lab 3: with no I/O, a generation costs only its hand-offs; the time is
+ * shown in ms with three significant digits (not hidden in decimals of a
+ * second). How 5 workers compare with 1 is the lab's question: load moves
+ * it, so it is not checked here. */
+Test(item58, lab58_no_io_times_in_milliseconds, .timeout = 30)
 {
-    run_program(&r, 20, PROGRAM, "--part", "time", "--workers", "1", "--rows", "20", "--cols",
-                "20", "--io-ms", "0", "--generations", "50", NULL);
-    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
-    double one = ms_per_generation(r.out, 0);
-    run_program(&r, 20, PROGRAM, "--part", "time", "--workers", "5", "--rows", "20", "--cols",
-                "20", "--io-ms", "0", "--generations", "50", NULL);
-    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
-    double five = ms_per_generation(r.out, 0);
-    cr_assert_lt(one / five, 3, "1 worker %g ms, 5 workers %g ms", one, five);
-    cr_assert_lt(one, 5, "a generation of 400 cells with no I/O took %g ms", one);
+    const char *workers[] = {"1", "5"};
+    const char *threads[] = {"; 2 threads alive", "; 6 threads alive"};
+    for (int i = 0; i < 2; i++) {
+        run_program(&r, 20, PROGRAM, "--part", "time", "--workers", workers[i], "--rows", "20",
+                    "--cols", "20", "--io-ms", "0", "--generations", "50", NULL);
+        cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+        cr_assert_gt(ms_per_generation(r.out, 0), 0, "%s", r.out);
+        cr_assert_not_null(strstr(r.out, "x 0 ms = 0 ms"), "%s", r.out);
+        cr_assert_not_null(strstr(r.out, threads[i]), "%s", r.out);
+    }
 }
 
-/* Lab 4: the second version waits twice per cell, yet is not twice as slow. */
-Test(item58, lab58_three_queues_are_not_twice_as_slow, .timeout = 30)
+/* Lab 4: the second version waits twice per cell, in two stages: never
+ * below ceil(400 / 5) + 1 waits; 5 + 5 workers. */
+Test(item58, lab58_three_queues_wait_in_two_stages, .timeout = 30)
 {
-    run_program(&r, 20, PROGRAM, "--part", "time", "--rows", "20", "--cols", "20",
-                "--generations", "2", NULL);
-    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
-    double two = ms_per_generation(r.out, 0);
     run_program(&r, 20, PROGRAM, "--part", "io_count", "--rows", "20", "--cols", "20",
                 "--generations", "2", NULL);
     cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
     double three = ms_per_generation(r.out, 0);
-    cr_assert_lt(three, 1.6 * two, "2 queues %g ms, 3 queues %g ms", two, three);
+    cr_assert_geq(three, 81, "3 queues: %g ms, under the 81 ms floor", three);
+    cr_assert_not_null(strstr(r.out, "; 11 threads alive"), "%s", r.out);
 }
 
 /* Lab 5: the error names its cell and ends the program with status 3. */

@@ -57,7 +57,9 @@ Test(item59, the_story_shows_the_book_glider_and_the_error, .timeout = 30)
     cr_assert_not_null(strstr(r.out, "future_result gives the task's error:\n"
                                      "  simulation error at (2, 3): Input/output error"),
                        "%s", r.out);
-    cr_assert_not_null(strstr(r.out, "; 11 threads alive"), "%s", r.out); /* 10 + main */
+    /* the main thread and up to 10 workers, started as the tasks needed them */
+    int threads = (int)number_before(r.out, " threads alive");
+    cr_assert(threads >= 2 && threads <= 11, "%d threads alive", threads);
     cr_assert_null(strstr(r.out, "!!!"));
 }
 
@@ -228,6 +230,8 @@ Test(item59, lab59_bigger_grids_wait_longer, .timeout = 30)
         int threads;
         timed("10", sides[i], sides[i], &ms, &threads);
         cr_assert_geq(ms, floor_ms[i], "%s x %s: %g ms", sides[i], sides[i], ms);
-        cr_assert_eq(threads, 11);
+        /* at most 10 workers (fewer if a busy machine held up the submits
+         * long enough for an idle one to be reused) */
+        cr_assert(threads >= 2 && threads <= 11, "%d threads alive", threads);
     }
 }

@@ -138,19 +138,24 @@ Test(executor, threads_start_lazily_and_idle_ones_are_reused, .timeout = 30)
     struct executor *ex = executor_new(10);
     cr_assert_not_null(ex);
     cr_assert_eq(executor_started(ex), 0);
-    for (int i = 0; i < 3; i++) { /* three in turn: the one thread serves them all */
+    for (int i = 0; i < 6; i++) { /* six in turn: the one thread serves them all */
         struct future *f = executor_submit(ex, sleep_a_little, NULL);
         cr_assert_not_null(f);
         cr_assert_eq(future_result(f, NULL, cl_now() + WAIT_S), 0);
         future_free(f);
-        cl_sleep(0.002); /* the worker is asleep again, idle */
+        cl_sleep(0.005); /* the worker is asleep again, idle */
     }
-    cr_assert_eq(executor_started(ex), 1, "idle thread not reused: %d started",
-                 executor_started(ex));
-    cr_assert_eq(live_threads(), before + 1);
+    /* One, unless a busy machine kept the worker from going back to sleep
+     * before the next submit (then CPython too starts another). */
+    int started = executor_started(ex);
+    cr_assert_leq(started, 3, "idle thread not reused: %d started for 6 tasks in turn", started);
+    cr_assert_eq(live_threads(), before + started);
     struct future *f[25];
-    for (int i = 0; i < 25; i++) /* 25 at once: up to max_workers threads, no more */
-        cr_assert_not_null(f[i] = executor_submit(ex, sleep_a_little, NULL));
+    atomic_bool gate = false;
+    for (int i = 0; i < 25; i++) /* 25 busy at once: max_workers threads, no more */
+        cr_assert_not_null(f[i] = executor_submit(ex, wait_at_gate, &gate));
+    cr_assert_eq(executor_started(ex), 10);
+    atomic_store(&gate, true);
     for (int i = 0; i < 25; i++) {
         cr_assert_eq(future_result(f[i], NULL, cl_now() + WAIT_S), 0);
         future_free(f[i]);
