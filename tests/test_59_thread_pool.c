@@ -148,7 +148,7 @@ Test(item59, bench_overhead_rows_for_three_pools, .timeout = 30)
     cr_assert_eq(count_lines(r.out), 1 + 2 * 3 * 3, "%s", r.out);
     cr_assert_not_null(strstr(r.out, "\nexecutor,batch,2,2000,1,"), "%s", r.out);
     cr_assert_not_null(strstr(r.out, "\nexecutor_spinning,one,2,40,2,"), "%s", r.out);
-    cr_assert_not_null(strstr(r.out, "\ngthreadpool,sparse,2,40,1,"), "%s", r.out);
+    cr_assert_not_null(strstr(r.out, "\ngthreadpool,sparse,2,10,1,"), "%s", r.out);
 }
 
 /* Ctrl-C, SIGTERM and SIGHUP: exit 128 + signal within half a second,

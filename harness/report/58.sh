@@ -67,7 +67,7 @@ EOT
 
 if [ -s "$RUN/58_python.csv" ]; then
     echo "**CPython** (\`harness/python/58_queue.py\`: the same design with \`queue.Queue\` and"
-    echo "\`time.sleep\`, 45 cells, 1 ms a cell, median of 3 rounds), every interpreter found:"
+    echo "\`time.sleep\`, 45 cells, 1 ms a cell, median of 2 rounds), every interpreter found:"
     echo
     echo "| Python | 1 worker (ms) | 5 workers (ms) | 1 / 5 |"
     echo "|---|---:|---:|---:|"

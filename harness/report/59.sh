@@ -29,9 +29,10 @@ its future until someone asks.
 
 ![Item 59, time per generation against max workers](59_workers.svg)
 
-**max_workers caps the I/O parallelism** (\`59.cap\`): on a pool of 10, 45
-cells took **$growth** the time of 10 cells (ceil(45 / 10) = 5 turns
-against 1; the 10-cell generation took $one_ms ms for its 1 ms wait). On a
+**max_workers caps the I/O parallelism** (\`59.cap\`, each cell waiting
+$wait_ms ms): on a pool of 10, 45 cells took **$growth** the time of 10
+cells (ceil(45 / 10) = 5 turns against 1; the 10-cell generation took
+$one_ms ms for its $wait_ms ms wait). On a
 pool of 100, more workers than cells (the negative control), they took
 $growth100 the time: every cell waited at once. That pool started at most
 $threads100 threads alive for 45 cells, not 101: threads start when a task

@@ -205,7 +205,8 @@ static void time_one(struct pools *p, int k, int tasks, enum mode mode, double *
 
 /* Round after round, each mode on each pool, the pools taking turns to go
  * first, so that coming first or after another pool's burst favours none.
- * A round trip costs far more than a task in a batch: a fiftieth as many. */
+ * A round trip costs far more than a task in a batch: a fiftieth as many;
+ * a sparse one (0.1 ms apart) a two-hundredth. */
 static void bench_overhead(int workers, int tasks, long rounds, bool pinned)
 {
     /* Up to 20 us a task in a batch, 200 us a round trip (and the gap of a
@@ -226,7 +227,7 @@ static void bench_overhead(int workers, int tasks, long rounds, bool pinned)
         time_one(&p, k, (tasks + 9) / 10, BATCH, &wall, &cpu);
     for (long round = 1; round <= rounds && !cl_interrupted(); round++)
         for (enum mode m = BATCH; m <= SPARSE && !cl_interrupted(); m++) {
-            int n = m == BATCH ? tasks : (tasks + 49) / 50;
+            int n = m == BATCH ? tasks : m == ONE ? (tasks + 49) / 50 : (tasks + 199) / 200;
             for (int turn = 0; turn < 3; turn++) {
                 int k = (int)((turn + round) % 3);
                 time_one(&p, k, n, m, &wall, &cpu);
