@@ -45,7 +45,7 @@ pythons | while read -r version python; do
         out=$RUN/59_python_facts.csv
         [ $part = life ] && out=$RUN/59_python.csv
         "$python" "$HARNESS/python/59_pool.py" --part $part --cells 10,45 --workers 1,10,100 \
-            --generations 2 --rounds 2 2>>"$RUN/59_python.log" >"$out.new"
+            --generations 3 --rounds 2 2>>"$RUN/59_python.log" >"$out.new"
         if [ -s "$out" ]; then tail -n +2 "$out.new" >>"$out"; else mv "$out.new" "$out"; fi
         rm -f "$out.new"
     done

@@ -97,11 +97,13 @@ $(mlr --icsv --onidx --ofs ' | ' cat "$RUN/59_python_facts.csv" | sed 's/^/| /; 
 
 EOT
     grep -q 'no concurrent.futures' "$RUN/59_python.log" 2>/dev/null &&
-        echo "$(sed -n 's/^59_pool.py: Python \([0-9.]*\) has no concurrent.futures$/\1/p' "$RUN/59_python.log" | paste -sd, -): no \`concurrent.futures\` in the standard library." && echo
+        echo "$(sed -n 's/^59_pool.py: Python \([0-9.]*\) has no concurrent.futures$/\1/p' "$RUN/59_python.log" | sort -u | paste -sd, -): no \`concurrent.futures\` in the standard library." && echo
     echo "The default changed in 3.8 (from cores x 5 to min(32, cores + 4)) and the"
     echo "reuse of an idle thread came with it; 3.13 counts the CPUs the process may"
     echo "use. The same Game of Life, 1 ms a cell (generation time in ms, median of 2"
-    echo "rounds; 45 / 10 is the cap's ratio, as \`59.cap\` reads it):"
+    echo "rounds of 3 generations, the threads' lazy start included; 45 / 10 is the"
+    echo "cap's ratio, as \`59.cap\` reads it). Shown, not judged: runs this short move"
+    echo "with every neighbour, and under the GIL each waking thread queues for it:"
     echo
     echo "| Python | 45 cells, 1 worker | 10 workers | 100 workers | 10 cells, 10 workers | 45 / 10 cells, 10 workers |"
     echo "|---|---:|---:|---:|---:|---:|"
