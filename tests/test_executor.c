@@ -4,7 +4,6 @@
 #include "clab.h"
 
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -13,14 +12,8 @@
 
 static int live_threads(void)
 {
-    DIR *dir = opendir("/proc/self/task");
-    cr_assert_not_null(dir);
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(dir)))
-        if (e->d_name[0] != '.')
-            n++;
-    closedir(dir);
+    int n = cl_threads_now();
+    cr_assert_gt(n, 0);
     return n;
 }
 
@@ -31,10 +24,9 @@ static int square(void *arg, void **result)
     return 0;
 }
 
-Test(executor, every_future_gets_its_own_square, .timeout = 30)
+static void squares(struct executor *ex)
 {
     enum { N = 1000 };
-    struct executor *ex = executor_new(4);
     cr_assert_not_null(ex);
     cr_assert_eq(executor_threads(ex), 4);
     struct future *futures[N];
@@ -50,6 +42,12 @@ Test(executor, every_future_gets_its_own_square, .timeout = 30)
     executor_shutdown(ex);
 }
 
+Test(executor, every_future_gets_its_own_square, .timeout = 30)
+{
+    squares(executor_new(4));
+    squares(executor_new_spinning(4, 20e-6));
+}
+
 static int fail_on_seven(void *arg, void **result)
 {
     if ((intptr_t)arg == 7)
@@ -58,9 +56,8 @@ static int fail_on_seven(void *arg, void **result)
     return 0;
 }
 
-Test(executor, a_task_error_comes_back_from_result, .timeout = 30)
+static void error_comes_back(struct executor *ex)
 {
-    struct executor *ex = executor_new(3);
     cr_assert_not_null(ex);
     struct future *futures[10];
     for (intptr_t i = 0; i < 10; i++)
@@ -82,10 +79,26 @@ Test(executor, a_task_error_comes_back_from_result, .timeout = 30)
     executor_shutdown(ex);
 }
 
+Test(executor, a_task_error_comes_back_from_result, .timeout = 30)
+{
+    error_comes_back(executor_new(3));
+    error_comes_back(executor_new_spinning(3, 20e-6));
+}
+
 static int nothing(void *arg, void **result)
 {
     (void)arg;
     (void)result;
+    return 0;
+}
+
+/* Waits (bounded) until the gate opens. */
+static int wait_at_gate(void *arg, void **result)
+{
+    (void)result;
+    double give_up = cl_now() + WAIT_S;
+    while (!atomic_load((atomic_bool *)arg) && cl_now() < give_up)
+        cl_sleep(0.0005);
     return 0;
 }
 
@@ -94,13 +107,128 @@ Test(executor, shutdown_joins_every_thread, .timeout = 30)
     int before = live_threads();
     struct executor *ex = executor_new(8);
     cr_assert_not_null(ex);
+    cr_assert_eq(live_threads(), before, "threads start lazily, not with the pool");
+    struct future *f[8];
+    atomic_bool gate = false;
+    for (int i = 0; i < 8; i++) /* eight that wait at once: eight threads */
+        cr_assert_not_null(f[i] = executor_submit(ex, wait_at_gate, &gate));
+    cr_assert_eq(executor_started(ex), 8);
     cr_assert_eq(live_threads(), before + 8);
-    struct future *f = executor_submit(ex, nothing, NULL);
-    cr_assert_not_null(f);
+    atomic_store(&gate, true);
     executor_shutdown(ex);
     cr_assert_eq(live_threads(), before);
-    cr_assert_eq(future_result(f, NULL, cl_now() + WAIT_S), 0, "shutdown ran the queued task");
-    future_free(f);
+    for (int i = 0; i < 8; i++) {
+        cr_assert_eq(future_result(f[i], NULL, cl_now() + WAIT_S), 0, "shutdown ran the task");
+        future_free(f[i]);
+    }
+}
+
+/* As CPython 3.8 and later: a pool starts no thread until work comes, and
+ * a submit hands its task to an idle worker rather than start another. */
+static int sleep_a_little(void *arg, void **result)
+{
+    (void)arg, (void)result;
+    cl_sleep(0.002);
+    return 0;
+}
+
+Test(executor, threads_start_lazily_and_idle_ones_are_reused, .timeout = 30)
+{
+    int before = live_threads();
+    struct executor *ex = executor_new(10);
+    cr_assert_not_null(ex);
+    cr_assert_eq(executor_started(ex), 0);
+    for (int i = 0; i < 6; i++) { /* six in turn: the one thread serves them all */
+        struct future *f = executor_submit(ex, sleep_a_little, NULL);
+        cr_assert_not_null(f);
+        cr_assert_eq(future_result(f, NULL, cl_now() + WAIT_S), 0);
+        future_free(f);
+        cl_sleep(0.005); /* the worker is asleep again, idle */
+    }
+    /* One, unless a busy machine kept the worker from going back to sleep
+     * before the next submit (then CPython too starts another). */
+    int started = executor_started(ex);
+    cr_assert_leq(started, 3, "idle thread not reused: %d started for 6 tasks in turn", started);
+    cr_assert_eq(live_threads(), before + started);
+    struct future *f[25];
+    atomic_bool gate = false;
+    for (int i = 0; i < 25; i++) /* 25 busy at once: max_workers threads, no more */
+        cr_assert_not_null(f[i] = executor_submit(ex, wait_at_gate, &gate));
+    cr_assert_eq(executor_started(ex), 10);
+    atomic_store(&gate, true);
+    for (int i = 0; i < 25; i++) {
+        cr_assert_eq(future_result(f[i], NULL, cl_now() + WAIT_S), 0);
+        future_free(f[i]);
+    }
+    cr_assert_eq(executor_started(ex), 10);
+    executor_shutdown(ex);
+    cr_assert_eq(live_threads(), before);
+}
+
+/* Each task runs once: none lost, none run twice, whatever the pool. */
+struct once {
+    atomic_int runs[3000];
+};
+
+struct once_task {
+    struct once *o;
+    int i;
+};
+
+static int run_once(void *arg, void **result)
+{
+    (void)result;
+    struct once_task *t = arg;
+    atomic_fetch_add(&t->o->runs[t->i], 1);
+    return 0;
+}
+
+static void every_task_once(struct executor *ex)
+{
+    static struct once o;
+    static struct once_task tasks[3000];
+    for (int i = 0; i < 3000; i++) {
+        atomic_store(&o.runs[i], 0);
+        tasks[i] = (struct once_task){&o, i};
+    }
+    for (int i = 0; i < 3000; i++) {
+        if (i % 300 == 0)
+            cl_sleep(0.001); /* now and then, the workers fall asleep */
+        future_free(executor_submit(ex, run_once, &tasks[i]));
+    }
+    executor_shutdown(ex);
+    for (int i = 0; i < 3000; i++)
+        cr_assert_eq(atomic_load(&o.runs[i]), 1, "task %d ran %d times", i,
+                     atomic_load(&o.runs[i]));
+}
+
+Test(executor, every_task_runs_exactly_once, .timeout = 30)
+{
+    every_task_once(executor_new(3));
+    every_task_once(executor_new(1));
+    every_task_once(executor_new_spinning(3, 20e-6));
+}
+
+/* An idle pool sleeps: its workers block and burn no CPU, the spinning
+ * variant's too once its look-again time has passed. */
+Test(executor, idle_workers_burn_no_cpu, .timeout = 30)
+{
+    struct executor *pools[2] = {executor_new(4), executor_new_spinning(4, 20e-6)};
+    for (int k = 0; k < 2; k++) {
+        struct future *f[4];
+        for (int i = 0; i < 4; i++)
+            cr_assert_not_null(f[i] = executor_submit(pools[k], sleep_a_little, NULL));
+        for (int i = 0; i < 4; i++) {
+            cr_assert_eq(future_result(f[i], NULL, cl_now() + WAIT_S), 0);
+            future_free(f[i]);
+        }
+        cl_sleep(0.01); /* every worker idle now */
+        double cpu0 = cl_cpu_seconds();
+        cl_sleep(0.1);
+        double burnt = cl_cpu_seconds() - cpu0;
+        cr_assert_lt(burnt, 0.02, "pool %d: idle workers burnt %.3f s of CPU in 0.1 s", k, burnt);
+        executor_shutdown(pools[k]);
+    }
 }
 
 /* Shutdown runs what was queued: one worker, many tasks, all done after. */
@@ -177,7 +305,7 @@ static int wait_for_gate(void *arg, void **result)
     return atomic_load(gate) ? 0 : ETIME;
 }
 
-Test(executor, result_times_out_then_completes, .timeout = 30)
+Test(executor, result_times_out_then_completes, .timeout = 10)
 {
     atomic_bool gate = false;
     struct executor *ex = executor_new(1);
@@ -205,9 +333,13 @@ Test(executor, bad_worker_counts_are_refused, .timeout = 10)
     errno = 0;
     cr_assert_null(executor_new(4097));
     cr_assert_eq(errno, EINVAL);
+    errno = 0;
+    cr_assert_null(executor_new_spinning(2, -1));
+    cr_assert_eq(errno, EINVAL);
     struct executor *most = executor_new(4096); /* the largest allowed */
     cr_assert_not_null(most);
     cr_assert_eq(executor_threads(most), 4096);
+    cr_assert_eq(executor_started(most), 0);
     executor_shutdown(most);
 }
 
@@ -276,6 +408,7 @@ Test(executor, max_workers_caps_the_tasks_running_at_once, .timeout = 30)
     cr_assert_not_null(ex);
     for (int i = 0; i < 12; i++)
         future_free(executor_submit(ex, run_with_two_others, &g));
+    cr_assert_eq(executor_started(ex), 3);
     executor_shutdown(ex);
     cr_assert_eq(atomic_load(&g.most), 3);
     cr_assert_eq(atomic_load(&g.running), 0);
@@ -301,8 +434,9 @@ Test(executor, a_done_future_answers_any_deadline, .timeout = 30)
     executor_shutdown(ex);
 }
 
-/* Idle workers either look again for a few microseconds or sleep, and submit
- * wakes a sleeper only when no looking worker will take the task. These
+/* Idle workers sleep (or, spinning, look again a few microseconds first),
+ * and submit wakes a sleeper only when no worker already coming will take
+ * the task, else starts a thread, else leaves it for a busy one. These
  * tests give the pool every mix of the two: bursts after the workers have
  * gone to sleep, single tasks spaced out so each finds them asleep, and
  * several submitting threads at once. A lost wake-up would leave a task
@@ -348,12 +482,12 @@ Test(executor, single_tasks_spaced_out_each_wake_a_worker, .timeout = 60)
     executor_shutdown(ex);
 }
 
-/* A worker still looking for work after a quick task must not stop submit
- * from waking the sleepers the other tasks need: three tasks that each wait
+/* In the spinning pool, a worker still looking for work after a quick task
+ * must not stop submit from waking the sleepers the other tasks need: three tasks that each wait
  * (bounded) until all three run at once get there only if three workers run. */
 Test(executor, a_looking_worker_does_not_keep_sleepers_asleep, .timeout = 30)
 {
-    struct executor *ex = executor_new(3);
+    struct executor *ex = executor_new_spinning(3, 20e-6);
     cr_assert_not_null(ex);
     for (int attempt = 0; attempt < 20; attempt++) {
         struct gate3 g = {0, 0};
@@ -370,6 +504,37 @@ Test(executor, a_looking_worker_does_not_keep_sleepers_asleep, .timeout = 30)
         cr_assert_eq(atomic_load(&g.most), 3, "attempt %d: only %d ran at once", attempt,
                      atomic_load(&g.most));
     }
+    executor_shutdown(ex);
+}
+
+/* Every sleeping worker a task needs is woken: three tasks that each wait
+ * (bounded) until all three run at once, given to three workers asleep. */
+Test(executor, sleeping_workers_each_wake_for_a_task, .timeout = 30)
+{
+    struct executor *ex = executor_new(3);
+    cr_assert_not_null(ex);
+    atomic_bool gate = false;
+    struct future *f[3];
+    for (int i = 0; i < 3; i++) /* three threads started */
+        cr_assert_not_null(f[i] = executor_submit(ex, wait_at_gate, &gate));
+    atomic_store(&gate, true);
+    for (int i = 0; i < 3; i++) {
+        cr_assert_eq(future_result(f[i], NULL, cl_now() + WAIT_S), 0);
+        future_free(f[i]);
+    }
+    for (int attempt = 0; attempt < 5; attempt++) {
+        cl_sleep(0.005); /* all three asleep */
+        struct gate3 g = {0, 0};
+        for (int i = 0; i < 3; i++)
+            cr_assert_not_null(f[i] = executor_submit(ex, run_with_two_others, &g));
+        for (int i = 0; i < 3; i++) {
+            cr_assert_eq(future_result(f[i], NULL, cl_now() + WAIT_S), 0);
+            future_free(f[i]);
+        }
+        cr_assert_eq(atomic_load(&g.most), 3, "attempt %d: only %d ran at once", attempt,
+                     atomic_load(&g.most));
+    }
+    cr_assert_eq(executor_started(ex), 3);
     executor_shutdown(ex);
 }
 

@@ -1,6 +1,6 @@
 /*
- * executor.h - a fixed pool of threads whose submit returns a future
- * (Item 59; item 64 builds on it). The C shape of concurrent.futures:
+ * executor.h - a pool of threads whose submit returns a future: the C shape
+ * of concurrent.futures.ThreadPoolExecutor (Item 59; item 64 builds on it).
  *
  *   Python                                   C
  *   pool = ThreadPoolExecutor(max_workers=n) ex = executor_new(n)
@@ -8,17 +8,25 @@
  *   value = fut.result(timeout=t)            rc = future_result(f, &value, cl_now() + t)
  *     (raises the task's exception)            (returns the task's error number)
  *     (raises TimeoutError)                    (returns ETIMEDOUT; the future stays valid)
+ *   fut.done()                               future_done(f)
  *   pool.shutdown(wait=True)                 executor_shutdown(ex)
  *
  * A task is a function that returns 0 and sets *result, or returns an error
  * number: the error travels back to whoever asks for the result, as an
- * exception raised in a worker comes back out of Future.result().
+ * exception raised in a worker comes back out of Future.result(). Nobody
+ * asking means nobody learns of it, in C as in Python.
  *
- * The pool starts all its threads at once and keeps them; tasks wait in a
- * first-in, first-out list. Shutdown lets the workers finish every task
- * already submitted, then joins each of them. An idle worker, and a caller
- * waiting for a result, look again for a few microseconds before they sleep:
- * waking a sleeping thread costs far more than an empty task (executor.c).
+ * As CPython's pool (3.8 and later) does: no thread starts with the pool;
+ * each submit hands its task to an idle worker if one waits, and otherwise
+ * starts a new thread while fewer than max_workers run. An idle worker
+ * blocks on the pool's condition variable and burns no CPU; a caller
+ * waiting for a result blocks on the future's. Shutdown lets the workers
+ * finish every task already submitted, then joins each of them.
+ *
+ * executor_new_spinning is the same pool with one difference, for
+ * comparison only: an idle worker, and a caller waiting for a result, keep
+ * looking for spin_s seconds before they block. That saves wake-ups and
+ * burns CPU; CPython's pool never does it.
  */
 #ifndef CONCLAB_EXECUTOR_H
 #define CONCLAB_EXECUTOR_H
@@ -26,6 +34,7 @@
 #include <stdbool.h>
 
 #define EXECUTOR_FOREVER (-1.0) /* a deadline that never comes */
+#define EXECUTOR_MAX_WORKERS 4096
 
 /* Returns 0 (and sets *result) or an error number such as EIO. */
 typedef int (*executor_task)(void *arg, void **result);
@@ -33,14 +42,17 @@ typedef int (*executor_task)(void *arg, void **result);
 struct executor;
 struct future;
 
-/* Starts max_workers threads (1..4096). NULL and errno on failure: EINVAL for
- * a bad count, or the error pthread_create gave (the threads already started
- * are joined first). */
+/* A pool of at most max_workers threads (1..EXECUTOR_MAX_WORKERS), none
+ * started yet. NULL and errno on failure: EINVAL for a bad count, ENOMEM. */
 struct executor *executor_new(int max_workers);
+
+/* The spinning variant (see above): spin_s seconds of looking again, > 0. */
+struct executor *executor_new_spinning(int max_workers, double spin_s);
 
 /* Queues fn(arg) and returns its future. NULL with errno = EINVAL once
  * shutdown has begun (a task still running that submits more work gets
- * this, as Python raises RuntimeError), ENOMEM if no memory is left. */
+ * this, as Python raises RuntimeError), ENOMEM if no memory is left, or the
+ * error of pthread_create when no thread of the pool could be started. */
 struct future *executor_submit(struct executor *ex, executor_task fn, void *arg);
 
 /* Waits until the task has run or the deadline (an absolute cl_now() time,
@@ -60,7 +72,8 @@ void future_free(struct future *f);
  * Futures stay valid; free each one with future_free. */
 void executor_shutdown(struct executor *ex);
 
-/* The number of worker threads (max_workers). */
+/* max_workers, and the threads started so far (they start lazily). */
 int executor_threads(const struct executor *ex);
+int executor_started(struct executor *ex);
 
 #endif
