@@ -482,7 +482,7 @@ static void limits_rows(void)
     CL_CHECK_RC(pthread_attr_getstacksize(&attr, &stack));
     CL_CHECK_RC(pthread_attr_destroy(&attr));
     cl_csv_header("limit,value,what");
-    cl_csv_row("pid_max,%ld,kernel.pid_max: thread ids on the machine, threads included",
+    cl_csv_row("pid_max,%ld,kernel.pid_max: ids for every process and thread on the machine",
                read_long("/proc/sys/kernel/pid_max"));
     cl_csv_row("threads_max,%ld,kernel.threads-max: threads on the machine",
                read_long("/proc/sys/kernel/threads-max"));
