@@ -14,8 +14,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static struct run_result r;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 #define PROGRAM "60_coroutines"
 #define BENCH "60_coroutines-bench"
@@ -108,6 +116,21 @@ Test(item60, lab60_a_million_cells_pay_their_starts_once, .timeout = 40)
     cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
     cr_assert_geq(times_latency(r.out, 45), 1.0, "%s", r.out);
     cr_assert_geq(times_latency(r.out, 1000000), 1.0, "%s", r.out);
+}
+
+/* Lab 3: the first cell started raises, yet the error reaches the awaiter
+ * only once every cell of that generation has finished: after one latency
+ * at least (a lower bound), and the program stops there, exit 3. */
+Test(item60, lab60_the_error_comes_back_after_its_generation, .timeout = 30)
+{
+    double t0 = now_s();
+    run_program(&r, 20, PROGRAM, "--part", "grid", "--rows", "100", "--cols", "100",
+                "--generations", "3", "--io-ms", "200", "--fail-cell", "0,0", NULL);
+    double took = now_s() - t0;
+    cr_assert_eq(r.exit_code, 3, "stderr: %s", r.err);
+    cr_assert_not_null(strstr(r.err, "simulation error at (0, 0)"), "stderr: %s", r.err);
+    cr_assert_null(strstr(r.out, "equal to the serial grid"), "%s", r.out);
+    cr_assert_geq(took, 0.2, "the error came back after %.3f s, before its generation ended", took);
 }
 
 Test(item60, bad_flags_exit_2, .timeout = 30)

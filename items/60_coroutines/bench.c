@@ -51,6 +51,7 @@ static void sample_rss(evutil_socket_t fd, short what, void *arg)
 static double timed_generation(long cells, const struct life_io *io, coro_body *body, long *rss_kib)
 {
     int rows = rows_for(cells), cols = (int)(cells / rows);
+    malloc_trim(0); /* give back what a bigger grid left, so the RSS is this grid's */
     struct life_grid *cur = life_starting_grid(rows, cols, 56), *next = life_new(rows, cols);
     if (!cur || !next)
         cl_fail(__FILE__, __LINE__, "life_new", errno);
@@ -121,7 +122,8 @@ static void grid_rows(const struct cl_list *sizes, const struct life_io *io, lon
 
 /* ---- What a task costs -------------------------------------------------- */
 
-/* One row of --part costs; a negative value prints as an empty field. */
+/* One row of --part costs; NAN (not measured for this design) prints as an
+ * empty field. */
 struct cost {
     const char *design;
     long tasks;
@@ -138,7 +140,7 @@ static void cost_row(const struct cost *c, long round)
     const double v[7] = {c->start_ns, c->start_cold_ns, c->resume_ns, c->bytes_rss,
                          c->bytes_frame, c->bytes_reserved, c->bytes_kernel};
     for (int i = 0; i < 7; i++)
-        snprintf(f[i], sizeof f[i], v[i] < 0 ? "" : "%.1f", v[i]);
+        snprintf(f[i], sizeof f[i], isnan(v[i]) ? "" : "%.1f", v[i]);
     cl_csv_row("%s,%ld,%ld,%s,%s,%s,%s,%s,%s,%s,%s", c->design, c->tasks, round, f[0], f[1], f[2],
                f[3], f[4], f[5], f[6], c->note);
 }
@@ -236,8 +238,8 @@ __attribute__((noinline)) static void *enter_frame(struct idle_task *frame, long
 static struct cost call_cost(long n, size_t extra_bytes, void **scratch)
 {
     size_t bytes = sizeof(struct idle_task) + extra_bytes;
-    struct cost c = {.design = "call", .tasks = n, .start_cold_ns = -1, .resume_ns = -1,
-                     .bytes_rss = -1, .bytes_frame = (double)bytes, .bytes_reserved = 0,
+    struct cost c = {.design = "call", .tasks = n, .start_cold_ns = NAN, .resume_ns = NAN,
+                     .bytes_rss = NAN, .bytes_frame = (double)bytes, .bytes_reserved = 0,
                      .bytes_kernel = 0};
     double cpu0 = cl_cpu_seconds();
     for (long i = 0; i < n; i++) {
@@ -271,7 +273,7 @@ static void stackful_body(void)
 
 static struct cost stackful_cost(long n, void **scratch)
 {
-    struct cost c = {.design = "stackful", .tasks = n, .start_cold_ns = -1, .bytes_kernel = 0,
+    struct cost c = {.design = "stackful", .tasks = n, .start_cold_ns = NAN, .bytes_kernel = 0,
                      .bytes_frame = sizeof(struct stackful_task), .bytes_reserved = STACKFUL_STACK};
     long rss0 = cl_rss_kib(), started = 0;
     double cpu0 = cl_cpu_seconds();
@@ -337,18 +339,32 @@ static long meminfo_kib(const char *key)
     return v;
 }
 
+/* The kernel's thread stacks on the whole machine, once the counter has
+ * stopped moving (stacks are freed some time after their threads are
+ * joined); other people's threads can still move it. */
+static long settled_kernel_stacks_kib(void)
+{
+    long last = meminfo_kib("KernelStack"), now;
+    for (int i = 0; i < 25 && !cl_interrupted(); i++, last = now) {
+        cl_sleep(0.02);
+        if ((now = meminfo_kib("KernelStack")) == last)
+            break;
+    }
+    return last;
+}
+
 static struct cost thread_cost(long n, pthread_t *threads)
 {
-    struct cost c = {.design = "thread", .tasks = n, .start_cold_ns = -1};
+    struct cost c = {.design = "thread", .tasks = n, .start_cold_ns = NAN};
     pthread_attr_t attr;
     size_t stack;
     CL_CHECK_RC(pthread_attr_init(&attr));
     CL_CHECK_RC(pthread_attr_getstacksize(&attr, &stack));
     CL_CHECK_RC(pthread_attr_destroy(&attr));
     c.bytes_reserved = (double)stack;
-    c.bytes_frame = -1;
+    c.bytes_frame = NAN;
     parked.waiting = 0, parked.released = false;
-    long rss0 = cl_rss_kib(), kstack0 = meminfo_kib("KernelStack"), started = 0;
+    long rss0 = cl_rss_kib(), kstack0 = settled_kernel_stacks_kib(), started = 0;
     double cpu0 = cl_cpu_seconds();
     for (; started < n && !(started % 256 == 0 && cl_interrupted()); started++) {
         int rc = pthread_create(&threads[started], NULL, parked_thread, NULL);
@@ -363,7 +379,7 @@ static struct cost thread_cost(long n, pthread_t *threads)
     CL_CHECK_RC(pthread_mutex_unlock(&parked.lock));
     double cpu1 = cl_cpu_seconds();
     c.bytes_rss = (double)(cl_rss_kib() - rss0) * 1024 / (double)(started ? started : 1);
-    c.bytes_kernel = (double)(meminfo_kib("KernelStack") - kstack0) * 1024 / (double)(started ? started : 1);
+    long kstack_up = meminfo_kib("KernelStack");
     CL_CHECK_RC(pthread_mutex_lock(&parked.lock));
     parked.released = true;
     CL_CHECK_RC(pthread_cond_broadcast(&parked.released_cond));
@@ -372,6 +388,12 @@ static struct cost thread_cost(long n, pthread_t *threads)
      * after Ctrl-C the process's exit ends them all at once instead. */
     for (long i = 0; i < started && !cl_interrupted(); i++)
         CL_CHECK_RC(pthread_join(threads[i], NULL));
+    /* Read once, in the first round: in later ones the kernel is still
+     * freeing the last round's stacks while these are made. */
+    static double kernel_bytes = NAN;
+    if (isnan(kernel_bytes))
+        kernel_bytes = (double)(kstack_up - kstack0) * 1024 / (double)(started ? started : 1);
+    c.bytes_kernel = kernel_bytes;
     c.tasks = started;
     c.start_ns = (cpu1 - cpu0) / (double)(started ? started : 1) * 1e9;
     c.resume_ns = (cl_cpu_seconds() - cpu1) / (double)(started ? started : 1) * 1e9;
@@ -524,7 +546,8 @@ int main(int argc, char **argv)
                     "  costs: " COSTS_CSV "\n"
                     "    start_ns: CPU ns per start, to the first await, memory already held;\n"
                     "    start_cold_ns: on fresh memory; bytes_rss: resident memory per waiting task;\n"
-                    "    bytes_kernel: the kernel's stack per thread\n"
+                    "    bytes_kernel: the kernel's stack per thread (/proc/meminfo's KernelStack,\n"
+                    "    a counter of the whole machine, read in the first round)\n"
                     "  error: design,round,awaiter_error,err_y,err_x,cell_error (errno values)\n"
                     "  limits: limit,value,what\n"};
     cl_parse(&prog, argc, argv);
