@@ -22,7 +22,7 @@ if (!exists("skipidx")) skipidx = ""
 if (!exists("ideal")) ideal = ""
 if (!exists("idealtitle")) idealtitle = "ideal"
 
-set xlabel xlabel offset 0, 0.6
+set xlabel xlabel
 set ylabel ylabel
 set logscale x 10
 set logscale y 10
@@ -31,6 +31,10 @@ set format x "%.0f"
 set format y "%g"
 set offsets graph 0.04, graph 0.04, 0, 0
 if (exists("ymin")) { set yrange [ymin / 1.5:*] }
+# Room for the axis label and a legend of two columns below it (gnuplot's
+# own margin lets a legend of three rows or more cover the label).
+nkey = words(approaches) + (ideal ne "" ? 1 : 0) + (skipped ne "" ? 1 : 0)
+set bmargin 3.5 + ceil(nkey / 2.0) * 1.25
 
 # The rows of one approach, header kept (gnuplot reads columns by name).
 rows(a, file) = sprintf("< awk -F, -v a='%s' 'NR == 1 || $1 == a' '%s'", a, file)
