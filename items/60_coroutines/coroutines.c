@@ -125,10 +125,11 @@ static int simulation_step(struct simulation *s, const struct life_grid *cur, st
     return coro_run(s->loop, &s->co, simulate);
 }
 
-/* Cancels whatever still waits (after Ctrl-C), then frees it all. */
+/* Cancels whatever still waits (after Ctrl-C), then frees it all. Cells
+ * start in order: the first never started ends the ones to look at. */
 static void simulation_free(struct simulation *s, long cells)
 {
-    for (long i = 0; i < cells; i++)
+    for (long i = 0; i < cells && s->cells[i].co.body; i++)
         coro_cancel(&s->cells[i].co);
     coro_cancel(&s->co);
     free(s->cells);
