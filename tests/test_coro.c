@@ -1,19 +1,91 @@
 /* test_coro.c - the coroutine runtime of Item 60 (items/60_coroutines/coro.h),
- * tested directly: gather, errors, the order of sleeps on the loop, and a
- * large number of suspended coroutines freed. No test looks at a time: the
- * sleeps only fix an order, which libevent keeps even on a slow machine
- * (timers fire in deadline order). */
+ * tested directly: a body resumed where it stopped, gather, errors, the
+ * order of sleeps on the loop, Ctrl-C, and a large number of suspended
+ * coroutines freed. The only times looked at are lower bounds (a timer
+ * never fires early), which no load can break; the sleeps otherwise only
+ * fix an order, which libevent keeps even on a slow machine. The planted
+ * mistakes these tests catch are listed in tests/mutants/coro.txt. */
 #include "60_coroutines/coro.h"
+#include "clab.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 
 static struct event_base *new_loop(void)
 {
-    struct event_base *loop = event_base_new();
-    cr_assert_not_null(loop);
-    return loop;
+    return coro_loop_new();
+}
+
+/* ---- a body goes on where its await left it --------------------------------- */
+
+struct stepper {
+    struct coro co;
+    int before, after; /* how often each half of the body ran */
+};
+
+static enum coro_step count_halves(struct coro *self)
+{
+    struct stepper *s = CORO_FRAME(self, struct stepper, co);
+    CORO_BEGIN(self);
+    s->before++;
+    CORO_AWAIT_SLEEP(self, 0.0);
+    s->after++;
+    CORO_END(self);
+}
+
+Test(coro, a_resumed_body_goes_on_after_its_await, .timeout = 10)
+{
+    struct event_base *loop = new_loop();
+    struct stepper s = {0};
+    coro_start(loop, &s.co, count_halves, NULL);
+    cr_assert_eq(s.before, 1, "the first step runs to the await at once");
+    cr_assert_eq(s.after, 0);
+    cr_assert(event_pending(&s.co.timer, EV_TIMEOUT, NULL), "suspended on its timer");
+    /* One turn of the loop fires the timer: the body must go on after the
+     * await, once, and finish; not start again from the top. */
+    cr_assert_eq(event_base_loop(loop, EVLOOP_ONCE), 0);
+    cr_assert_eq(s.before, 1, "the body ran its top again: the resume point was lost");
+    cr_assert_eq(s.after, 1);
+    cr_assert_eq(event_pending(&s.co.timer, EV_TIMEOUT, NULL), 0, "finished, not waiting again");
+    event_base_free(loop);
+}
+
+/* ---- a sleep lasts at least its length --------------------------------------- */
+
+struct timed_sleeper {
+    struct coro co;
+    double seconds, woke_after;
+    double started;
+};
+
+static enum coro_step sleep_and_time(struct coro *self)
+{
+    struct timed_sleeper *t = CORO_FRAME(self, struct timed_sleeper, co);
+    CORO_BEGIN(self);
+    t->started = cl_now();
+    CORO_AWAIT_SLEEP(self, t->seconds);
+    t->woke_after = cl_now() - t->started;
+    CORO_END(self);
+}
+
+Test(coro, a_sleep_lasts_at_least_its_length, .timeout = 10)
+{
+    /* A lower bound only: a busy machine makes sleeps longer, never shorter.
+     * Lengths off the millisecond and over a second catch a wrong split of
+     * seconds into tv_sec and tv_usec, and a coarse clock that fires early. */
+    const double lengths[] = {0.0015, 0.0123, 0.0201, 1.0042};
+    for (int i = 0; i < 4; i++) {
+        struct event_base *loop = new_loop();
+        struct timed_sleeper t = {.seconds = lengths[i]};
+        cr_assert_eq(coro_run(loop, &t.co, sleep_and_time), 0);
+        cr_assert_geq(t.woke_after, lengths[i], "asked %.4f s, woke after %.4f s", lengths[i],
+                      t.woke_after);
+        cr_assert_lt(t.woke_after, lengths[i] + 2.0, "asked %.4f s, woke after %.4f s",
+                     lengths[i], t.woke_after);
+        event_base_free(loop);
+    }
 }
 
 /* ---- gather returns every result ------------------------------------------ */
@@ -75,6 +147,53 @@ Test(coro, gather_returns_every_result_in_order, .timeout = 10)
     cr_assert_eq(f->sum, 40425);
     cr_assert_null(f->gather.first_failed);
     free(f);
+    event_base_free(loop);
+}
+
+/* Two children, one quick and one slow: the awaiter goes on once, after both. */
+struct pair {
+    struct coro co;
+    struct event_base *loop;
+    struct coro_gather gather;
+    struct failing_child {
+        struct coro co;
+        double sleep_s;
+        int finished;
+    } child[2];
+    int resumed, finished_when_resumed;
+};
+
+static enum coro_step sleep_then_finish(struct coro *self)
+{
+    struct failing_child *c = CORO_FRAME(self, struct failing_child, co);
+    CORO_BEGIN(self);
+    CORO_AWAIT_SLEEP(self, c->sleep_s);
+    c->finished = 1;
+    CORO_END(self);
+}
+
+static enum coro_step await_pair(struct coro *self)
+{
+    struct pair *p = CORO_FRAME(self, struct pair, co);
+    CORO_BEGIN(self);
+    coro_gather_init(&p->gather);
+    for (int i = 0; i < 2; i++)
+        coro_start(p->loop, &p->child[i].co, sleep_then_finish, &p->gather);
+    CORO_AWAIT_GATHER(self, &p->gather);
+    p->resumed++;
+    p->finished_when_resumed = p->child[0].finished + p->child[1].finished;
+    CORO_END(self);
+}
+
+Test(coro, gather_resumes_the_awaiter_once_after_the_last_child, .timeout = 10)
+{
+    struct event_base *loop = new_loop();
+    struct pair p = {.loop = loop, .child = {{.sleep_s = 0.001}, {.sleep_s = 0.030}}};
+    cr_assert_eq(coro_run(loop, &p.co, await_pair), 0);
+    cr_assert_eq(p.resumed, 1, "the awaiter went on %d times", p.resumed);
+    cr_assert_eq(p.finished_when_resumed, 2,
+                 "the awaiter went on with %d of 2 children finished (a child counted twice?)",
+                 p.finished_when_resumed);
     event_base_free(loop);
 }
 
@@ -279,6 +398,50 @@ Test(coro, cancel_is_harmless_on_unstarted_and_finished, .timeout = 10)
     coro_start(loop, &done.co, square_now, NULL);
     cr_assert_eq(done.result, 49);
     coro_cancel(&done.co);
+    cr_assert_eq(event_base_get_num_events(loop, EVENT_BASE_COUNT_ADDED), 0);
+    event_base_free(loop);
+}
+
+/* ---- a gather made fresh forgets the last run's error ---------------------- */
+
+Test(coro, a_gather_made_again_forgets_the_last_error, .timeout = 10)
+{
+    struct event_base *loop = new_loop();
+    struct error_awaiter a = {.loop = loop, .first_failed_index = -1};
+    a.child[2].fail_with = EIO;
+    cr_assert_eq(coro_run(loop, &a.co, await_failing_children), EIO);
+    /* The same frames again, every child succeeding now (as item 60 reuses
+     * its cells' frames every generation). */
+    a.child[2].fail_with = 0;
+    a.first_failed_index = -1;
+    cr_assert_eq(coro_run(loop, &a.co, await_failing_children), 0,
+                 "the last run's error came back from a fresh gather");
+    cr_assert_eq(a.first_failed_index, -1);
+    event_base_free(loop);
+}
+
+/* ---- Ctrl-C ends coro_run with coroutines still waiting --------------------- */
+
+static void press_ctrl_c(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd, (void)what, (void)arg;
+    raise(SIGINT); /* the handler of cl_catch_stop_signals only sets the flag */
+}
+
+Test(coro, ctrl_c_ends_the_run_within_a_tenth_of_a_second, .timeout = 10)
+{
+    /* Criterion runs each test in a process of its own: the handler and the
+     * flag stay here. */
+    cl_catch_stop_signals();
+    struct event_base *loop = new_loop();
+    struct timed_sleeper t = {.seconds = 30};
+    const struct timeval soon = {0, 20000};
+    cr_assert_eq(event_base_once(loop, -1, EV_TIMEOUT, press_ctrl_c, NULL, &soon), 0);
+    double t0 = cl_now();
+    cr_assert_eq(coro_run(loop, &t.co, sleep_and_time), ECANCELED);
+    cr_assert_lt(cl_now() - t0, 0.5, "coro_run took %.2f s to see Ctrl-C", cl_now() - t0);
+    cr_assert(event_pending(&t.co.timer, EV_TIMEOUT, NULL), "still suspended: cancel it");
+    coro_cancel(&t.co);
     cr_assert_eq(event_base_get_num_events(loop, EVENT_BASE_COUNT_ADDED), 0);
     event_base_free(loop);
 }

@@ -27,6 +27,19 @@ static void coro_timer_fired(evutil_socket_t fd, short what, void *arg)
     coro_resume(arg);
 }
 
+struct event_base *coro_loop_new(void)
+{
+    struct event_config *config = event_config_new();
+    if (!config)
+        cl_fail(__FILE__, __LINE__, "event_config_new()", ENOMEM);
+    CL_CHECK_SYS(event_config_set_flag(config, EVENT_BASE_FLAG_PRECISE_TIMER));
+    struct event_base *loop = event_base_new_with_config(config);
+    event_config_free(config);
+    if (!loop)
+        cl_fail(__FILE__, __LINE__, "event_base_new_with_config()", ENOMEM);
+    return loop;
+}
+
 void coro_start(struct event_base *loop, struct coro *co, coro_body *body,
                 struct coro_gather *gather)
 {
@@ -77,20 +90,22 @@ static void coro_finished(struct coro *co)
 {
     struct coro_gather *gather = co->awaiter;
     if (!gather)
-        return;
+        return; /* detached: nobody awaits it, and its error is lost */
     if (co->error != 0 && gather->first_failed == NULL)
-        gather->first_failed = co;
-    if (--gather->pending == 0 && gather->awaiter)
+        gather->first_failed = co; /* the first error wins, as in asyncio */
+    gather->pending--;             /* this child is done: counted once */
+    if (gather->pending == 0 && gather->awaiter)
         coro_resume(gather->awaiter); /* the last child resumes the awaiter */
 }
 
 void coro_cancel(struct coro *co)
 {
     if (co->body != NULL) /* started: its timer was assigned */
-        CL_CHECK_SYS(event_del(&co->timer));
+        CL_CHECK_SYS(event_del(&co->timer)); /* off the loop, so the frame may go */
 }
 
-/* Wakes the loop every 100 ms so that coro_run sees Ctrl-C. */
+/* Wakes the loop every 50 ms so that coro_run sees Ctrl-C: a signal alone
+ * does not end one turn of libevent's loop (it waits again after EINTR). */
 static void coro_watchdog(evutil_socket_t fd, short what, void *arg)
 {
     (void)fd, (void)what, (void)arg;
@@ -110,8 +125,8 @@ int coro_run(struct event_base *loop, struct coro *main, coro_body *body)
     struct event *watchdog = event_new(loop, -1, EV_PERSIST, coro_watchdog, NULL);
     if (!watchdog)
         cl_fail(__FILE__, __LINE__, "event_new", ENOMEM);
-    const struct timeval every_100ms = {0, 100000};
-    CL_CHECK_SYS(event_add(watchdog, &every_100ms));
+    const struct timeval every_50ms = {0, 50000};
+    CL_CHECK_SYS(event_add(watchdog, &every_50ms));
     while (done.pending > 0 && !cl_interrupted())
         CL_CHECK_SYS(event_base_loop(loop, EVLOOP_ONCE));
     event_free(watchdog);

@@ -69,7 +69,7 @@ struct coro_gather {
 #define CORO_AWAIT_SLEEP(self, seconds)                                         \
     do {                                                                        \
         coro_sleep_start(self, seconds);                                        \
-        (self)->resume_at = __LINE__;                                           \
+        (self)->resume_at = __LINE__; /* go on below when the timer fires */    \
         return CORO_SUSPENDED;                                                  \
         case __LINE__:;                                                         \
     } while (0)
@@ -78,7 +78,7 @@ struct coro_gather {
  * finished; go straight on when they all finished already. */
 #define CORO_AWAIT_GATHER(self, gather)                                         \
     do {                                                                        \
-        (self)->resume_at = __LINE__;                                           \
+        (self)->resume_at = __LINE__; /* go on below after the last child */    \
         if (coro_gather_must_wait(gather, self))                                \
             return CORO_SUSPENDED;                                              \
         __attribute__((fallthrough)); /* all done already: straight on */       \
@@ -99,6 +99,11 @@ struct coro_gather {
 
 /* ---- Running coroutines --------------------------------------------------- */
 
+/* asyncio.new_event_loop(): a libevent loop whose timers read the precise
+ * monotonic clock. (By default libevent reads a coarse one, a few ms per
+ * tick, and a sleep may end up to a tick early.) Free with event_base_free. */
+struct event_base *coro_loop_new(void);
+
 /* Starts co (zero it, or reuse a finished one) on the loop: runs body until
  * its first await, as asyncio.create_task would soon after. With a gather,
  * the child counts as pending in it until it finishes. */
@@ -112,11 +117,12 @@ void coro_gather_init(struct coro_gather *gather);
 /* asyncio.run(main()): starts main and runs the loop until it finishes.
  * Returns its error (0 when it succeeded), or ECANCELED after Ctrl-C
  * (cl_interrupted), with coroutines still suspended: coro_cancel them. The
- * loop wakes at least every 100 ms to look at the Ctrl-C flag. */
+ * loop wakes at least every 50 ms to look at the Ctrl-C flag. */
 int coro_run(struct event_base *loop, struct coro *main, coro_body *body);
 
 /* Task.cancel(), roughly: takes a suspended coroutine's timer off the loop,
- * so its frame may be freed. Harmless on a finished or never started one. */
+ * so its frame may be freed. Harmless on a finished one, and on a never
+ * started one whose frame is zeroed. */
 void coro_cancel(struct coro *co);
 
 /* Used by the macros only. */

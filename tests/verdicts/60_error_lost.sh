@@ -1,3 +1,7 @@
-# claim: an error in one coroutine reaches the awaiter of the gather
+# claim: 60.error
 # expect: not reproduced
-printf 'check,value\nerror_reaches_awaiter,0\n' >"$RUN/60_checks.csv"
+# The awaiter of the gather got no error although cell (2, 3) raised.
+. tests/verdicts/doctor.sh
+set_column "$RUN/60_error.csv" awaiter_error 0 design=gathered
+set_column "$RUN/60_error.csv" err_y -1 design=gathered
+set_column "$RUN/60_error.csv" err_x -1 design=gathered

@@ -1,6 +1,6 @@
-# claim: a generation takes about one latency whatever the number of cells
+# claim: 60.one-latency
 # expect: inconclusive
-# Every generation, even the 45-cell one, took three times the latency: the
-# machine did not wake the timers on time, so cells cannot be judged.
-f=$RUN/60_headline.csv
-awk -F, -v OFS=, 'NR > 1 && $1 == "coroutines" { $9 = $9 * 3 } 1' "$f" >"$f.new" && mv "$f.new" "$f"
+# Every generation, even the 45-cell one, took two latencies: the loop did
+# not wake its timers on time, so the sizes cannot be told apart.
+. tests/verdicts/doctor.sh
+set_column "$RUN/60_grid.csv" gen_s "\$(at[\"gen_s\"]) * 2" design=awaiting
