@@ -69,9 +69,10 @@ struct server {
 };
 
 /* nofile > 0: the server runs with that descriptor limit and its stderr
- * goes to the file err_path. */
-static void start_server_limited(struct server *s, const char *kind, long nofile,
-                                 const char *err_path)
+ * goes to the file err_path; stack_kib > 0: with that stack limit (the
+ * reserve of each thread it starts). */
+static void start_server_with(struct server *s, const char *kind, long nofile,
+                              const char *err_path, long stack_kib)
 {
     const char *bin = getenv("CONCLAB_BIN");
     cr_assert(bin != NULL, "CONCLAB_BIN is not set");
@@ -88,6 +89,11 @@ static void start_server_limited(struct server *s, const char *kind, long nofile
         close(out[1]);
         prctl(PR_SET_PDEATHSIG, SIGKILL); /* dies with a test that failed */
         alarm(60);                        /* and survives no longer than this */
+        struct rlimit stack = {(rlim_t)stack_kib * 1024, RLIM_INFINITY};
+        if (stack_kib > 0 && (getrlimit(RLIMIT_STACK, &stack) != 0 ||
+                              (stack.rlim_cur = (rlim_t)stack_kib * 1024,
+                               setrlimit(RLIMIT_STACK, &stack) != 0)))
+            _exit(126);
         if (nofile > 0) {
             struct rlimit r = {(rlim_t)nofile, (rlim_t)nofile};
             int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -114,9 +120,15 @@ static void start_server_limited(struct server *s, const char *kind, long nofile
     cr_assert(sscanf(line, "port %d", &s->port) == 1, "%s: first line '%s'", kind, line);
 }
 
+static void start_server_limited(struct server *s, const char *kind, long nofile,
+                                 const char *err_path)
+{
+    start_server_with(s, kind, nofile, err_path, 0);
+}
+
 static void start_server(struct server *s, const char *kind)
 {
-    start_server_limited(s, kind, 0, NULL);
+    start_server_with(s, kind, 0, NULL, 0);
 }
 
 /* SIGINT, then a bounded wait: the server must stop by itself and cleanly. */
@@ -676,6 +688,10 @@ Test(guess61, python_random_draws_what_cpython_draws)
     guess_random_seed(&r, 1234); /* over 32 bits: two words of getrandbits */
     cr_assert_eq(randint(&r, -1000000000000LL, 1000000000000LL), 713547870137LL);
     cr_assert_eq(randint(&r, -1000000000000LL, 1000000000000LL), -744703997409LL);
+    guess_random_seed(&r, 1234); /* a power of two: getrandbits(7) for 64 numbers */
+    long long sixty_four[] = {57, 15, 1, 12, 5, 11};
+    for (int i = 0; i < 6; i++)
+        cr_assert_eq(randint(&r, 1, 64), sixty_four[i], "1..64, draw %d", i + 1);
     guess_random_seed(&r, (1ULL << 40) + 7); /* a seed of two words */
     long long wide[] = {79, 96, 82, 74, 91};
     for (int i = 0; i < 5; i++)
@@ -943,7 +959,7 @@ static long wakeups(pid_t pid)
     return n;
 }
 
-Test(item61, an_idle_server_never_wakes, .timeout = 40)
+Test(item61, lab61_an_idle_server_never_wakes, .timeout = 40)
 {
     /* 200 clients connected, served once, then silent for a second: a server
      * whose threads looked for the stop every 100 ms would wake 2,000 times;
@@ -1206,9 +1222,10 @@ Test(item61, the_asyncio_and_thread_servers_of_cpython_play_the_same, .timeout =
     free(r);
 }
 
-Test(item61, the_bench_under_load_serves_all_and_leaks_nothing, .timeout = 60)
+Test(item61, lab61_the_bench_under_load_serves_all_and_leaks_nothing, .timeout = 60)
 {
     struct run_result *r = calloc(1, sizeof *r);
+    double kib[NKINDS];
     for (int k = 0; k < NKINDS; k++) {
         run_program(r, 40, BENCH, "--part", "load", "--server", kinds[k], "--clients", "300",
                     "--rounds", "1", "--hold-s", "0.2", NULL);
@@ -1223,7 +1240,11 @@ Test(item61, the_bench_under_load_serves_all_and_leaks_nothing, .timeout = 60)
         cr_assert_eq(csv_number(r->out, "server", n, "threads"), k == 0 ? 302 : 2, "%s", r->out);
         cr_assert_gt(csv_number(r->out, "server", n, "rss_per_conn_kib"), 0, "%s", r->out);
         cr_assert_lt(csv_number(r->out, "server", n, "idle_wakeups_per_s"), 100, "%s", r->out);
+        kib[k] = csv_number(r->out, "server", n, "rss_per_conn_kib");
     }
+    /* Lab 5: a thread holds several KiB per connection, a coroutine under 2. */
+    cr_assert(kib[0] > 4 && kib[1] < 2 && kib[0] > 3 * kib[1], "threads %.2f KiB, coroutines %.2f",
+              kib[0], kib[1]);
     free(r);
 }
 
@@ -1251,4 +1272,67 @@ Test(item61, the_bench_stops_cleanly_and_refuses_a_run_too_long, .timeout = 60)
         assert_one_line_usage_error(r, bad[i][0]);
     }
     free(r);
+}
+
+Test(item61, lab61_a_smaller_stack_reserve_shrinks_vmsize_not_rss, .timeout = 40)
+{
+    /* Lab 3 (and lab 2's VmSize): 200 idle clients on the thread server
+     * started under ulimit -s 8192, then 256. Each thread reserves its stack
+     * (VmSize: 8 MiB + a guard page, then 256 KiB + 4 KiB) but holds the
+     * same few pages of it (VmRSS). */
+    long vm_per[2], rss_per[2];
+    long stacks[] = {8192, 256};
+    for (int i = 0; i < 2; i++) {
+        struct server s;
+        start_server_with(&s, "threads", 0, NULL, stacks[i]);
+        int warm = dial(&s); /* the first thread: made, joined, its stack cached */
+        say(warm, "NUMBER\n");
+        hear(warm);
+        close(warm);
+        assert_threads(&s, 2);
+        long vm = proc_field(s.pid, "VmSize"), rss = proc_field(s.pid, "VmRSS");
+        int fds[200];
+        for (int k = 0; k < 200; k++) {
+            fds[k] = dial(&s);
+            say(fds[k], "NUMBER\n");
+            hear(fds[k]);
+        }
+        assert_threads(&s, 202);
+        vm_per[i] = (proc_field(s.pid, "VmSize") - vm) / 200;
+        rss_per[i] = (proc_field(s.pid, "VmRSS") - rss) / 200;
+        for (int k = 0; k < 200; k++)
+            close(fds[k]);
+        stop_server(&s);
+    }
+    /* (The warm-up's cached stack serves one of the 200: a little under.) */
+    cr_assert(vm_per[0] >= 8000 && vm_per[0] <= 8192 + 64, "VmSize per thread, 8 MiB: %ld KiB",
+              vm_per[0]);
+    cr_assert(vm_per[1] >= 240 && vm_per[1] <= 256 + 64, "VmSize per thread, 256 KiB: %ld KiB",
+              vm_per[1]);
+    long diff = rss_per[0] - rss_per[1];
+    cr_assert(diff >= -2 && diff <= 2, "VmRSS per thread: %ld KiB against %ld KiB", rss_per[0],
+              rss_per[1]);
+}
+
+Test(item61, lab61_the_readme_shows_the_current_port, .timeout = 20)
+{
+    /* The README's diff is the diff of the two files as they are now. */
+    const char *bin = getenv("CONCLAB_BIN");
+    char cmd[4200], readme[4200];
+    snprintf(readme, sizeof readme, "%s/../../items/61_asyncio_port/README.md", bin);
+    snprintf(cmd, sizeof cmd, "cd '%s/../../items/61_asyncio_port' && diff -u --label "
+             "guess_threads.c --label guess_coroutines.c guess_threads.c guess_coroutines.c", bin);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    static char diff[1 << 16], text[1 << 17];
+    size_t n = fread(diff, 1, sizeof diff - 1, p);
+    diff[n] = '\0';
+    pclose(p);
+    FILE *f = fopen(readme, "r");
+    cr_assert_not_null(f, "%s", readme);
+    n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    cr_assert_gt(strlen(diff), 1000, "%s", diff);
+    cr_assert_not_null(strstr(text, diff), "the README's diff is stale: regenerate it with\n%s", cmd);
 }

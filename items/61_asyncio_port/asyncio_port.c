@@ -38,7 +38,7 @@
  *   coroutines: the same 27 lines as threads
  *   callbacks: the same 27 lines as threads
  *   the guesses 4 1 5 3 and 11 10 12: the book's
- *   a port that steps past a repeated draw (--draw step): differs at line 9: "< 2" for "< 5"
+ *   a port that steps past a repeated draw (--draw step): differs at line 10: "< 2" for "< 5"
  */
 #include "61_asyncio_port/guess.h"
 #include "61_asyncio_port/guess_client.h"

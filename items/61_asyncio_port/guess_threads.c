@@ -30,12 +30,10 @@ struct connection {
 
 struct server {
     pthread_mutex_t lock;        /* the threads share the game and the lists */
-    pthread_cond_t finished;     /* a connection went to done */
     int listen_fd, stop_fd, fd;
     struct guess_game *game;
     struct connection *open;     /* being served */
     struct connection *done;     /* finished, to be joined */
-    long live;                   /* started, not yet joined */
     struct guess_server_stats stats;
 };
 
@@ -63,7 +61,6 @@ static void close_connection(struct connection *c)
     take_out(&s->open, c);
     CL_CHECK_SYS(close(c->in.fd));
     add(&s->done, c);
-    CL_CHECK_RC(pthread_cond_signal(&s->finished));
     CL_CHECK_RC(pthread_mutex_unlock(&s->lock));
 }
 
@@ -108,7 +105,6 @@ static void start_connection(struct server *s, int fd)
     s->stats.connections++;
     CL_CHECK_RC(pthread_mutex_lock(&s->lock));
     add(&s->open, c);
-    s->live++;
     CL_CHECK_RC(pthread_mutex_unlock(&s->lock));
     int rc = pthread_create(&c->thread, NULL, serve_connection, c);
     if (rc == 0)
@@ -118,24 +114,18 @@ static void start_connection(struct server *s, int fd)
     s->stats.refused++;
     CL_CHECK_RC(pthread_mutex_lock(&s->lock));
     take_out(&s->open, c);
-    s->live--;
     CL_CHECK_RC(pthread_mutex_unlock(&s->lock));
     CL_CHECK_SYS(close(fd));
     free(c);
 }
 
-/* Joins the threads that have finished; with every_one, waits for all. */
-static void join_finished(struct server *s, bool every_one)
+/* Joins the threads that have finished. */
+static void join_finished(struct server *s)
 {
     CL_CHECK_RC(pthread_mutex_lock(&s->lock));
-    while (s->done || (every_one && s->live > 0)) {
+    while (s->done) {
         struct connection *c = s->done;
-        if (!c) {
-            CL_CHECK_RC(pthread_cond_wait(&s->finished, &s->lock));
-            continue;
-        }
         take_out(&s->done, c);
-        s->live--;
         CL_CHECK_RC(pthread_mutex_unlock(&s->lock));
         CL_CHECK_RC(pthread_join(c->thread, NULL));
         free(c);
@@ -164,7 +154,7 @@ static void *accept_clients(void *arg)
             poll(&ready[1], 1, 10); /* out of descriptors: let some clients leave first */
         else if (errno != EAGAIN && errno != ECONNABORTED && errno != EINTR)
             cl_fail(__FILE__, __LINE__, "accept", errno);
-        join_finished(s, false);
+        join_finished(s);
     }
     return NULL;
 }
@@ -176,23 +166,29 @@ struct guess_server_stats guess_serve_threads(int listen_fd, int stop_fd, struct
 {
     struct server s = {.listen_fd = listen_fd, .stop_fd = stop_fd, .game = game};
     CL_CHECK_RC(pthread_mutex_init(&s.lock, NULL));
-    CL_CHECK_RC(pthread_cond_init(&s.finished, NULL));
     if (ready)
         ready(listen_fd);
     accept_clients(&s);
+    /* Every connection, served or finished: a thread moves itself from one
+     * list to the other, but only this thread frees it, after its join. */
     CL_CHECK_RC(pthread_mutex_lock(&s.lock));
-    int *fds = cl_calloc((size_t)s.live + 1, sizeof *fds), n = 0;
+    struct connection **all = cl_calloc((size_t)s.stats.connections + 1, sizeof *all);
+    size_t n = 0;
     for (struct connection *c = s.open; c; c = c->next)
-        fds[n++] = c->in.fd;
+        all[n++] = c;
+    for (struct connection *c = s.done; c; c = c->next)
+        all[n++] = c;
     CL_CHECK_RC(pthread_mutex_unlock(&s.lock));
     /* Outside the lock, which the woken threads want; and safe: nothing
      * opens a descriptor now, so a number its thread closed meanwhile is
      * nobody else's (shutdown says EBADF, or ENOTCONN if the client left). */
-    for (int i = 0; i < n; i++)
-        shutdown(fds[i], SHUT_RDWR);
-    free(fds);
-    join_finished(&s, true);
-    CL_CHECK_RC(pthread_cond_destroy(&s.finished));
+    for (size_t i = 0; i < n; i++)
+        shutdown(all[i]->in.fd, SHUT_RDWR);
+    for (size_t i = 0; i < n; i++) {
+        CL_CHECK_RC(pthread_join(all[i]->thread, NULL));
+        free(all[i]);
+    }
+    free(all);
     CL_CHECK_RC(pthread_mutex_destroy(&s.lock));
     return s.stats;
 }
