@@ -992,7 +992,7 @@ Test(item61, a_server_holding_clients_stops_on_sigterm, .timeout = 40)
      * exit status 143, with every thread woken and joined. Before, each
      * thread looked for Ctrl-C every 100 ms, and SIGTERM left a zombie. */
     static char asks[1 << 16];
-    for (size_t i = 0; i < sizeof asks; i += 7)
+    for (size_t i = 0; i + 7 <= sizeof asks; i += 7)
         memcpy(asks + i, "NUMBER\n", 7);
     for (int k = 0; k < NKINDS; k++) {
         struct server s;
@@ -1255,11 +1255,11 @@ Test(item61, the_bench_stops_cleanly_and_refuses_a_run_too_long, .timeout = 60)
     for (int i = 0; i < 2; i++) {
         run_program_signalled(r, 30, sigs[i], 0.5, BENCH, NULL);
         assert_clean_stop(r, sigs[i], "bench, default");
-        /* heavy: 2,000 threads connecting and playing 100 games each */
+        /* heavy: 1,000 threads connecting and playing 100 games each */
         run_program_signalled(r, 30, sigs[i], 0.8, BENCH, "--server", "threads", "--clients",
-                              "2000", "--sessions", "100", "--seconds", "40", "--rounds", "1",
+                              "1000", "--sessions", "100", "--seconds", "40", "--rounds", "1",
                               NULL);
-        assert_clean_stop(r, sigs[i], "bench, 2000 clients");
+        assert_clean_stop(r, sigs[i], "bench, 1000 clients");
     }
     /* 10,000 clients, 100 games each, three rounds: over a minute. */
     run_program(r, 10, BENCH, "--clients", "10000", "--sessions", "100", "--seconds", "40", NULL);
@@ -1280,6 +1280,9 @@ Test(item61, lab61_a_smaller_stack_reserve_shrinks_vmsize_not_rss, .timeout = 40
      * started under ulimit -s 8192, then 256. Each thread reserves its stack
      * (VmSize: 8 MiB + a guard page, then 256 KiB + 4 KiB) but holds the
      * same few pages of it (VmRSS). */
+#ifdef __SANITIZE_ADDRESS__
+    cr_skip_test("under AddressSanitizer a thread's memory is its shadow's too");
+#endif
     long vm_per[2], rss_per[2];
     long stacks[] = {8192, 256};
     for (int i = 0; i < 2; i++) {
@@ -1317,11 +1320,13 @@ Test(item61, lab61_a_smaller_stack_reserve_shrinks_vmsize_not_rss, .timeout = 40
 Test(item61, lab61_the_readme_shows_the_current_port, .timeout = 20)
 {
     /* The README's diff is the diff of the two files as they are now. */
-    const char *bin = getenv("CONCLAB_BIN");
     char cmd[4200], readme[4200];
-    snprintf(readme, sizeof readme, "%s/../../items/61_asyncio_port/README.md", bin);
-    snprintf(cmd, sizeof cmd, "cd '%s/../../items/61_asyncio_port' && diff -u --label "
-             "guess_threads.c --label guess_coroutines.c guess_threads.c guess_coroutines.c", bin);
+    const char *item = "items/61_asyncio_port"; /* make test runs in the top folder */
+    if (access(item, F_OK) != 0)
+        cr_skip_test("not run from the top folder");
+    snprintf(readme, sizeof readme, "%s/README.md", item);
+    snprintf(cmd, sizeof cmd, "cd '%s' && diff -u --label guess_threads.c --label "
+             "guess_coroutines.c guess_threads.c guess_coroutines.c", item);
     FILE *p = popen(cmd, "r");
     cr_assert_not_null(p);
     static char diff[1 << 16], text[1 << 17];

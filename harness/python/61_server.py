@@ -231,20 +231,27 @@ async def handle_async_connection(conn):
 async def serve_asyncio(listener, stop, stats):
     """start_server does the accept loop and makes a task for each client."""
     writers = set()
+    all_done = asyncio.Event()
 
     async def on_connect(reader, writer):
         stats["connections"] += 1
         writers.add(writer)
-        await handle_async_connection(AsyncConnection(reader, writer))
-        writers.discard(writer)
+        try:
+            await handle_async_connection(AsyncConnection(reader, writer))
+        finally:
+            writers.discard(writer)
+            if stop.is_set() and not writers:
+                all_done.set()
 
     # limit: readline gives up on 66 bytes with no end-of-line, as the C servers do
     server = await asyncio.start_server(on_connect, sock=listener, limit=LINE_MAX + 1,
                                         backlog=4096)  # it listens again, 100 by default
     await stop.wait()
     server.close()
-    for writer in list(writers):
-        writer.close()
+    if writers:  # closed, each handler's readline ends: wait for them all (before
+        for writer in list(writers):  # 3.12, wait_closed does not)
+            writer.close()
+        await all_done.wait()
     await server.wait_closed()
 
 

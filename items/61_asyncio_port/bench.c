@@ -176,13 +176,17 @@ static struct server_child spawn_server(const char *kind, enum guess_draw how)
 }
 
 /* Stops and reaps it: SIGTERM and a second to stop (SIGKILL at once when we
- * were interrupted: its tally is not wanted then). */
+ * were interrupted: its tally is not wanted then). A server that did not end
+ * as SIGTERM ends it (exit status 143) failed: a crash, or a sanitizer's
+ * report under make tsan. */
 static void stop_server(struct server_child *s)
 {
     if (cl_interrupted())
         CL_CHECK_SYS(kill(s->c.pid, SIGKILL));
-    guess_child_stop(&s->c, 1.0);
+    bool clean = guess_child_stop(&s->c, 1.0);
     CL_CHECK_SYS(close(s->out_fd));
+    if (!clean && !cl_interrupted())
+        cl_die("the %s server did not stop cleanly on SIGTERM", s->kind);
 }
 
 /* ---- What the kernel says about the server --------------------------------- */
