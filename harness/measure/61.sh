@@ -123,25 +123,25 @@ if measuring; then
     done
 
     if [ "$QUICK" = 1 ]; then
-        clients=10,1000 rounds=2 py_rounds=1 big=""
+        clients=10,1000 rounds=2 py_rounds=1 big="" hold=0.2
     else
-        clients=10,100,1000 rounds=3 py_rounds=2 big=10000
+        clients=10,100,1000 rounds=3 py_rounds=2 big=10000 hold=0.3
     fi
     progress "61: $clients clients on every server, $rounds interleaved rounds"
-    "$bench" --part load --clients "$clients" --rounds "$rounds" --sessions 2 --hold-s 0.3 \
+    "$bench" --part load --clients "$clients" --rounds "$rounds" --sessions 2 --hold-s "$hold" \
         >"$RUN/61_load.csv"
     if [ -n "$big" ]; then
         progress "61: $big clients, once, on each C server"
         for server in threads coroutines callbacks; do
             "$bench" --part load --server "$server" --clients "$big" --rounds 1 --sessions 2 \
-                --hold-s 0.3 | tail -n +2 >>"$RUN/61_load.csv"
+                --hold-s "$hold" | tail -n +2 >>"$RUN/61_load.csv"
         done
     fi
     if [ -n "$py" ]; then
         progress "61: CPython's asyncio and thread servers, 1000 clients"
         for server in asyncio pythreads; do
             CONCLAB_PYTHON=$py "$bench" --part load --server "$server" --clients 1000 \
-                --rounds "$py_rounds" --sessions 2 --hold-s 0.3 | tail -n +2 >>"$RUN/61_load.csv"
+                --rounds "$py_rounds" --sessions 2 --hold-s "$hold" | tail -n +2 >>"$RUN/61_load.csv"
         done
     fi
 fi

@@ -72,11 +72,11 @@ EOT
 for n in $(mlr --icsv --onidx cut -f clients then uniq -a then sort -n clients "$load"); do
     for s in threads coroutines callbacks asyncio pythreads; do
         [ "$(count_rows "$load" server="$s" clients="$n")" -gt 0 ] || continue
-        printf '| %s | %s | %s | %.2f | %.1f | %s | %.0f | %.1f | %.0f |\n' "$s" "$n" \
+        printf '| %s | %s | %s | %.2f | %.1f | %.0f | %.0f | %.1f | %.0f |\n' "$s" "$n" \
             "$(rounds_of "$load" rss_kib server="$s" clients="$n")" \
             "$(median "$load" rss_per_conn_kib server="$s" clients="$n")" \
             "$(calc "$(median "$load" rss_kib server="$s" clients="$n") / 1024")" \
-            "$(median "$load" threads server="$s" clients="$n")" \
+            "$(csv_value "$load" threads server="$s" clients="$n")" \
             "$(median "$load" sessions_per_s server="$s" clients="$n")" \
             "$(calc "$(median "$load" p99_us server="$s" clients="$n") / 1000")" \
             "$(median "$load" idle_wakeups_per_s server="$s" clients="$n")"
@@ -102,11 +102,11 @@ the thread server's transcript:
 | CPython | guesses, game 1 \| game 2 | asyncio server | thread server |
 |---|---|---|---|
 EOT
-    for v in $(mlr --icsv --onidx cut -f python then uniq -a "$RUN/61_guesses.csv"); do
+    for v in $(mlr --icsv --onidx cut -f python then uniq -a "$RUN/61_guesses.csv" | sort -t. -k1,1n -k2,2n); do
         g=$(for game in 1 2; do mlr --icsv --onidx filter "\$python == \"$v\" && \$game == $game" \
             then cut -f guess "$RUN/61_guesses.csv" | paste -sd' ' -; done | paste -sd'|' - | sed 's/|/ \\| /')
         same() {
-            [ "$(count_rows "$RUN/61_versions.csv" python="$v" server="$1")" -gt 0 ] || { echo "(no asyncio streams before 3.6)"; return; }
+            [ "$(count_rows "$RUN/61_versions.csv" python="$v" server="$1")" -gt 0 ] || { echo "not run (61_server.py needs 3.6)"; return; }
             a=$(mlr --icsv --onidx filter "\$python == \"$v\" && \$server == \"$1\" && \$draw == \"again\"" \
                 then cut -o -f game,try,guess,report "$RUN/61_versions.csv" | paste -sd' ' -)
             b=$(mlr --icsv --onidx filter '$server == "threads" && $draw == "again"' \

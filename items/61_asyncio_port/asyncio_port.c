@@ -185,6 +185,8 @@ int main(int argc, char **argv)
         cl_usage_error("--part hold takes one --clients value");
     if (strcmp(part, "hold") == 0 && clients.v[0] + 16 > guess_raise_fd_limit())
         cl_usage_error("--clients %ld: over the descriptor limit (see ulimit -Hn)", clients.v[0]);
+    if (strcmp(part, "hold") == 0) /* connecting takes some 0.1 ms a client at most */
+        cl_check_run_length(seconds + 1e-4 * (double)clients.v[0], "--part hold");
     if (strcmp(part, "story") == 0) {
         story();
     } else if (strcmp(part, "games") == 0) {
