@@ -4,20 +4,16 @@
 #include <stdio.h>
 #include <string.h>
 
-void guess_session_init(struct guess_session *s, uint64_t seed)
+void guess_game_init(struct guess_game *g, uint64_t seed, enum guess_draw draw)
 {
-    memset(s, 0, sizeof *s);
-    s->seed = seed;
+    guess_random_seed(&g->rng, seed);
+    g->draw = draw;
 }
 
-/* splitmix64: small, fast, and easy to write again in Python, so every server
- * makes the same guesses from the same seed and their transcripts match. */
-static uint64_t next_random(uint64_t *state)
+void guess_session_init(struct guess_session *s, struct guess_game *game)
 {
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
+    memset(s, 0, sizeof *s);
+    s->game = game;
 }
 
 /* A strict decimal integer: optional '-', 1 to 13 digits, |v| <= 10^12. */
@@ -96,19 +92,18 @@ static size_t on_params(struct guess_session *s, const struct words *w, char *re
     if (w->n != 3 || !parse_value(w->at[1], w->len[1], &lo) ||
         !parse_value(w->at[2], w->len[2], &hi))
         return reply_text(reply, "ERROR usage: PARAMS lo hi (integers, |n| <= 10^12)");
-    uint64_t seed = s->seed;
-    guess_session_init(s, seed);
+    guess_session_init(s, s->game);
     if (lo > hi)
         return 0; /* PARAMS 0 -1: the session is over */
     s->active = true;
     s->lo = lo;
     s->hi = hi;
-    s->rng = seed ^ (uint64_t)lo * 0xD6E8FEB86659FD93ULL ^ (uint64_t)hi * 0xA0761D6478BD642FULL;
     return 0;
 }
 
-/* [p2] NUMBER: a guess not given before, drawn at random in [lo, hi] and
- * moved up (wrapping) past the ones already given. */
+/* [p2] NUMBER: randint(lo, hi), drawn again while it is one already given
+ * (the book's next_guess); or, in the port that changed the logic, moved up
+ * (wrapping) to the next one not given. */
 static size_t on_number(struct guess_session *s, char *reply)
 {
     if (!s->active)
@@ -117,12 +112,17 @@ static size_t on_number(struct guess_session *s, char *reply)
         return (size_t)snprintf(reply, GUESS_REPLY_MAX, "%lld\n", s->guesses[s->nguesses - 1]);
     uint64_t span = (uint64_t)(s->hi - s->lo) + 1;
     if ((uint64_t)s->nguesses == span)
-        return reply_text(reply, "ERROR no numbers left");
+        return reply_text(reply, "ERROR no numbers left"); /* the book's would loop for ever */
     if (s->nguesses == GUESS_MAX_GUESSES)
         return reply_text(reply, "ERROR too many guesses");
-    long long guess = s->lo + (long long)(next_random(&s->rng) % span);
-    while (already_guessed(s, guess))
-        guess = guess == s->hi ? s->lo : guess + 1;
+    struct guess_game *g = s->game;
+    long long guess = s->lo + (long long)guess_random_below(&g->rng, span);
+    while (already_guessed(s, guess)) {
+        if (g->draw == GUESS_DRAW_AGAIN)
+            guess = s->lo + (long long)guess_random_below(&g->rng, span);
+        else
+            guess = guess == s->hi ? s->lo : guess + 1;
+    }
     s->guesses[s->nguesses++] = guess;
     return (size_t)snprintf(reply, GUESS_REPLY_MAX, "%lld\n", guess);
 }

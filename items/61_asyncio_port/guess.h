@@ -1,18 +1,21 @@
 /*
  * guess.h - the number-guessing game of Item 61, with no I/O in it.
  *
- * Both servers (guess_threads.c, guess_event.c), the Python one
- * (harness/python/61_server.py) and the fuzz target share this: a session is a
- * pure state machine, one line in, at most one reply line out. The transport
- * reads lines and writes replies; nothing here touches a descriptor.
+ * Every server (guess_threads.c, guess_coroutines.c, guess_callbacks.c), the
+ * Python ones (harness/python/61_server.py) and the fuzz target share this: a
+ * session is a pure state machine, one line in, at most one reply line out.
+ * The transport reads lines and writes replies; nothing here touches a
+ * descriptor.
  *
  * The protocol, one command per line (LF or CRLF):
  *   PARAMS lo hi   start a session on [lo, hi]; no reply. lo > hi (the book
  *                  sends PARAMS 0 -1) ends the session.
  *   NUMBER         the reply is a guess in [lo, hi] not given before in this
- *                  session; once REPORT Correct came, the last guess (the
- *                  secret) again, as in the book. Errors: no session, no
- *                  numbers left, more than GUESS_MAX_GUESSES.
+ *                  session, drawn as the book's server draws it (randint,
+ *                  drawn again while it repeats one); once REPORT Correct
+ *                  came, the last guess (the secret) again, as in the book.
+ *                  Errors: no session, no numbers left, more than
+ *                  GUESS_MAX_GUESSES.
  *   REPORT word    Warmer, Colder, Unsure or Correct about the last guess; no
  *                  reply.
  * Anything else gets one line "ERROR ..." and the connection goes on. A line
@@ -32,9 +35,34 @@
 #define GUESS_TOO_LONG "ERROR line too long\n"
 #define GUESS_OUTPUT_MAX (64 * 1024) /* replies queued for a client that does not read */
 
+/* CPython's random module, the part the game uses (guess_random.c):
+ * random.seed(seed), and _randbelow(n), which randint(a, b) is built on. */
+#define GUESS_MT_WORDS 624
+struct guess_random {
+    uint32_t mt[GUESS_MT_WORDS];
+    int next;
+};
+void guess_random_seed(struct guess_random *r, uint64_t seed);
+uint64_t guess_random_below(struct guess_random *r, uint64_t n); /* n >= 1 */
+
+/* How NUMBER picks a guess it has not given yet. */
+enum guess_draw {
+    GUESS_DRAW_AGAIN, /* the book's: randint again while it repeats one */
+    GUESS_STEP_PAST,  /* a port that changed the logic: step up to the next free one */
+};
+
+/* What every session of one server shares: the book's server draws from the
+ * module-level generator, seeded once (random.seed(1234)). One generator for
+ * all its connections, so a thread server must lock around every use. */
+struct guess_game {
+    struct guess_random rng;
+    enum guess_draw draw;
+};
+void guess_game_init(struct guess_game *g, uint64_t seed, enum guess_draw draw);
+
+/* One connection's session (the book's Session object). */
 struct guess_session {
-    uint64_t seed;       /* the server's seed: same seed, same guesses */
-    uint64_t rng;        /* splitmix64 state, reset by every PARAMS */
+    struct guess_game *game;
     bool active;         /* a PARAMS lo hi with lo <= hi is in force */
     long long lo, hi;
     bool solved;         /* REPORT Correct came: NUMBER answers the secret */
@@ -42,7 +70,7 @@ struct guess_session {
     long long guesses[GUESS_MAX_GUESSES];
 };
 
-void guess_session_init(struct guess_session *s, uint64_t seed);
+void guess_session_init(struct guess_session *s, struct guess_game *game);
 
 /* One line, without its end-of-line (len bytes, not NUL-terminated, any
  * bytes at all). Writes the reply, '\n'-terminated, into reply and returns

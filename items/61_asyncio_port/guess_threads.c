@@ -1,131 +1,110 @@
-/* guess_threads.c - the game served by blocking threads: one per connection. */
+/*
+ * guess_threads.c - the game served by blocking threads, one per connection:
+ * the book's first server. guess_coroutines.c is its port to coroutines,
+ * line for line: `diff -u guess_threads.c guess_coroutines.c` is the port.
+ */
 #include "61_asyncio_port/guess.h"
 #include "61_asyncio_port/guess_server.h"
+#include "61_asyncio_port/stream.h"
 #include "clab.h"
 
-#include <event2/buffer.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
-struct server;
-
-/* One client: its socket, its game, and the bytes of a line not yet whole. */
+/* One client: its socket, its game, and what its handler keeps. */
 struct connection {
-    struct server *server;
-    int fd;
-    struct guess_session session;
-    struct evbuffer *in; /* [p4] read into at most a line's worth at a time */
     pthread_t thread;
-    struct connection *next;
+    struct server *server;
+    struct stream in;            /* the socket, and the bytes of lines not yet handled */
+    struct guess_session session;
+    ssize_t got;                 /* what the last read or write returned */
+    char reply[GUESS_REPLY_MAX];
+    size_t reply_len;
+    struct connection *prev, *next;
 };
 
 struct server {
-    uint64_t seed;
-    pthread_mutex_t lock;        /* guards the two fields below */
-    struct connection *finished; /* connections whose thread is to be joined */
-    long live;                   /* threads started and not yet joined */
+    pthread_mutex_t lock;        /* the threads share the game and the lists */
+    int listen_fd, stop_fd, fd;
+    struct guess_game *game;
+    struct connection *open;     /* being served */
+    struct connection *done;     /* finished, to be joined */
     struct guess_server_stats stats;
 };
 
-/* Sends the whole reply now, blocking (100 ms at a time, to see Ctrl-C) while
- * a client that does not read has its buffers full; false if it has gone. */
-static bool send_reply(struct connection *c, const char *text, size_t len)
+static void add(struct connection **list, struct connection *c)
 {
-    while (len > 0) {
-        ssize_t n = send(c->fd, text, len, MSG_NOSIGNAL);
-        if (n == -1 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) &&
-            !cl_interrupted())
-            continue;
-        if (n <= 0)
-            return false;
-        text += n;
-        len -= (size_t)n;
-    }
-    return true;
+    c->prev = NULL;
+    c->next = *list;
+    if (*list)
+        (*list)->prev = c;
+    *list = c;
 }
 
-/* The thread is done with it: close, and leave it to be joined. */
+static void take_out(struct connection **list, struct connection *c)
+{
+    *(c->prev ? &c->prev->next : list) = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+}
+
+/* The client is gone: close its socket, leave it to be joined. */
 static void close_connection(struct connection *c)
 {
     struct server *s = c->server;
-    evbuffer_free(c->in);
-    CL_CHECK_SYS(close(c->fd));
     CL_CHECK_RC(pthread_mutex_lock(&s->lock));
-    c->next = s->finished;
-    s->finished = c;
+    take_out(&s->open, c);
+    CL_CHECK_SYS(close(c->in.fd));
+    add(&s->done, c);
     CL_CHECK_RC(pthread_mutex_unlock(&s->lock));
 }
 
-/* [p5] Every whole line in the buffer: handle it, send the reply. False when
- * the connection must close (a line too long, or the client gone). */
-static bool on_lines(struct connection *c, struct evbuffer *in)
-{
-    size_t len;
-    char *line;
-    while ((line = evbuffer_readln(in, &len, EVBUFFER_EOL_CRLF)) != NULL) {
-        if (len > GUESS_LINE_MAX) {
-            free(line);
-            break;
-        }
-        char reply[GUESS_REPLY_MAX];
-        size_t n = guess_handle_line(&c->session, line, len, reply);
-        free(line);
-        if (n > 0 && !send_reply(c, reply, n))
-            return false;
-    }
-    if (line == NULL && evbuffer_get_length(in) <= GUESS_LINE_MAX + 1)
-        return true;
-    send_reply(c, GUESS_TOO_LONG, strlen(GUESS_TOO_LONG));
-    return false;
-}
-
-/* [p6] One connection's whole life on its own thread: wait for bytes (100 ms
- * at a time, to see Ctrl-C), read, handle the lines, until the client goes.
- * A slow client holds this thread, and no other. */
+/* [p4] One connection's whole life on its own thread (the book's
+ * handle_connection and Session.loop): read a line, answer it, until the
+ * client goes. A slow client holds this thread, and no other. */
 static void *serve_connection(void *arg)
 {
     struct connection *c = arg;
-    while (!cl_interrupted()) {
-        struct pollfd p = {.fd = c->fd, .events = POLLIN};
-        int ready = poll(&p, 1, 100);
-        if (ready == -1 && errno != EINTR)
-            cl_fail(__FILE__, __LINE__, "poll", errno);
-        if (ready <= 0)
+    struct server *s = c->server;
+    for (;;) {
+        c->got = stream_readline(&c->in);
+        if (c->got <= 0)
+            break; /* end of file, the client gone, or a line too long */
+        CL_CHECK_RC(pthread_mutex_lock(&s->lock));
+        c->reply_len = guess_handle_line(&c->session, c->in.buf, c->in.line_len, c->reply);
+        CL_CHECK_RC(pthread_mutex_unlock(&s->lock));
+        if (c->reply_len == 0)
             continue;
-        int room = GUESS_LINE_MAX + 2 - (int)evbuffer_get_length(c->in);
-        int n = evbuffer_read(c->in, c->fd, room);
-        if (n == -1 && errno == EINTR)
-            continue;
-        if (n <= 0 || !on_lines(c, c->in))
-            break; /* end of file or a reset (the client is gone), or a line too long */
+        c->got = stream_write(&c->in, c->reply, c->reply_len);
+        if (c->got == -1)
+            break;
+    }
+    if (c->got == -1 && c->in.error == EMSGSIZE) {
+        c->reply_len = strlen(strcpy(c->reply, GUESS_TOO_LONG));
+        c->got = stream_write(&c->in, c->reply, c->reply_len);
     }
     close_connection(c);
     return NULL;
 }
 
-/* [p7] A new client: a connection and a thread of its own. With no thread
- * to be had (EAGAIN: the limit on threads or memory), it is closed. */
-static void on_accept(struct server *s, int fd)
+/* [p5] A new client: a connection and a thread of its own (the book's
+ * Thread(target=handle_connection).start()). With no thread to be had
+ * (EAGAIN: the limit on threads or memory), it is closed. */
+static void start_connection(struct server *s, int fd)
 {
-    struct connection *c = calloc(1, sizeof *c);
-    if (!c)
-        cl_fail(__FILE__, __LINE__, "calloc", errno);
+    CL_CHECK_SYS(fcntl(fd, F_SETFL, 0)); /* blocking (a BSD passes on the listener's O_NONBLOCK) */
+    struct connection *c = cl_calloc(1, sizeof *c);
     c->server = s;
-    c->fd = fd;
-    struct timeval wait = {0, 100 * 1000};
-    CL_CHECK_SYS(setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait));
-    c->in = evbuffer_new();
-    if (!c->in)
-        cl_fail(__FILE__, __LINE__, "evbuffer_new", errno);
-    guess_session_init(&c->session, s->seed);
+    stream_init(&c->in, fd);
+    guess_session_init(&c->session, s->game);
     s->stats.connections++;
     CL_CHECK_RC(pthread_mutex_lock(&s->lock));
-    s->live++;
+    add(&s->open, c);
     CL_CHECK_RC(pthread_mutex_unlock(&s->lock));
     int rc = pthread_create(&c->thread, NULL, serve_connection, c);
     if (rc == 0)
@@ -133,58 +112,83 @@ static void on_accept(struct server *s, int fd)
     if (rc != EAGAIN)
         cl_fail(__FILE__, __LINE__, "pthread_create", rc);
     s->stats.refused++;
-    evbuffer_free(c->in);
+    CL_CHECK_RC(pthread_mutex_lock(&s->lock));
+    take_out(&s->open, c);
+    CL_CHECK_RC(pthread_mutex_unlock(&s->lock));
     CL_CHECK_SYS(close(fd));
     free(c);
-    CL_CHECK_RC(pthread_mutex_lock(&s->lock));
-    s->live--;
-    CL_CHECK_RC(pthread_mutex_unlock(&s->lock));
 }
 
-/* Joins the threads that have finished; returns how many are still live. */
-static long join_finished(struct server *s)
+/* Joins the threads that have finished. */
+static void join_finished(struct server *s)
 {
     CL_CHECK_RC(pthread_mutex_lock(&s->lock));
-    struct connection *done = s->finished;
-    s->finished = NULL;
-    CL_CHECK_RC(pthread_mutex_unlock(&s->lock));
-    long joined = 0;
-    for (struct connection *next; done; done = next, joined++) {
-        next = done->next;
-        CL_CHECK_RC(pthread_join(done->thread, NULL));
-        free(done);
+    while (s->done) {
+        struct connection *c = s->done;
+        take_out(&s->done, c);
+        CL_CHECK_RC(pthread_mutex_unlock(&s->lock));
+        CL_CHECK_RC(pthread_join(c->thread, NULL));
+        free(c);
+        CL_CHECK_RC(pthread_mutex_lock(&s->lock));
     }
-    CL_CHECK_RC(pthread_mutex_lock(&s->lock));
-    long live = s->live -= joined;
     CL_CHECK_RC(pthread_mutex_unlock(&s->lock));
-    return live;
 }
 
-/* [p8] The accept loop: the main thread waits for a client (100 ms at a
- * time, to see Ctrl-C) and hands each to a thread of its own. */
-struct guess_server_stats guess_serve_threads(int listen_fd, uint64_t seed, void (*ready)(int listen_fd))
+/* [p6] The accept loop (the book's run_server): wait for a client, give it
+ * a thread of its own, until stop_fd. A blocked accept() could not see
+ * stop_fd, so poll() waits for both, with no timeout. */
+static void *accept_clients(void *arg)
 {
-    struct server s = {.seed = seed};
-    CL_CHECK_RC(pthread_mutex_init(&s.lock, NULL));
-    ready(listen_fd);
-    while (!cl_interrupted()) {
-        join_finished(&s);
-        struct pollfd p = {.fd = listen_fd, .events = POLLIN};
-        int ready = poll(&p, 1, 100);
-        if (ready == -1 && errno != EINTR)
+    struct server *s = arg;
+    for (;;) {
+        struct pollfd ready[2] = {{.fd = s->listen_fd, .events = POLLIN},
+                                  {.fd = s->stop_fd, .events = POLLIN}};
+        if (poll(ready, 2, -1) == -1 && errno != EINTR)
             cl_fail(__FILE__, __LINE__, "poll", errno);
-        if (ready <= 0)
-            continue;
-        int fd = accept(listen_fd, NULL, NULL);
-        if (fd >= 0)
-            on_accept(&s, fd);
+        if (ready[1].revents != 0)
+            break;
+        s->fd = accept(s->listen_fd, NULL, NULL);
+        if (s->fd >= 0)
+            start_connection(s, s->fd);
         else if (errno == EMFILE || errno == ENFILE)
-            cl_sleep(0.01); /* out of descriptors: let some clients leave first */
-        else if (errno != EINTR && errno != ECONNABORTED && errno != EAGAIN)
+            poll(&ready[1], 1, 10); /* out of descriptors: let some clients leave first */
+        else if (errno != EAGAIN && errno != ECONNABORTED && errno != EINTR)
             cl_fail(__FILE__, __LINE__, "accept", errno);
+        join_finished(s);
     }
-    while (join_finished(&s) > 0) /* each thread sees Ctrl-C within 100 ms */
-        cl_sleep(0.01);
+    return NULL;
+}
+
+/* [p7] Serves until stop_fd; then shuts every socket down, which wakes its
+ * thread from a blocked read or write, and joins them all. */
+struct guess_server_stats guess_serve_threads(int listen_fd, int stop_fd, struct guess_game *game,
+                                              guess_ready_fn *ready)
+{
+    struct server s = {.listen_fd = listen_fd, .stop_fd = stop_fd, .game = game};
+    CL_CHECK_RC(pthread_mutex_init(&s.lock, NULL));
+    if (ready)
+        ready(listen_fd);
+    accept_clients(&s);
+    /* Every connection, served or finished: a thread moves itself from one
+     * list to the other, but only this thread frees it, after its join. */
+    CL_CHECK_RC(pthread_mutex_lock(&s.lock));
+    struct connection **all = cl_calloc((size_t)s.stats.connections + 1, sizeof *all);
+    size_t n = 0;
+    for (struct connection *c = s.open; c; c = c->next)
+        all[n++] = c;
+    for (struct connection *c = s.done; c; c = c->next)
+        all[n++] = c;
+    CL_CHECK_RC(pthread_mutex_unlock(&s.lock));
+    /* Outside the lock, which the woken threads want; and safe: nothing
+     * opens a descriptor now, so a number its thread closed meanwhile is
+     * nobody else's (shutdown says EBADF, or ENOTCONN if the client left). */
+    for (size_t i = 0; i < n; i++)
+        shutdown(all[i]->in.fd, SHUT_RDWR);
+    for (size_t i = 0; i < n; i++) {
+        CL_CHECK_RC(pthread_join(all[i]->thread, NULL));
+        free(all[i]);
+    }
+    free(all);
     CL_CHECK_RC(pthread_mutex_destroy(&s.lock));
     return s.stats;
 }

@@ -1,4 +1,11 @@
-/* guess_event.c - the game served by one thread on an event loop (libevent). */
+/*
+ * guess_callbacks.c - the game served by callbacks on one event loop
+ * (libevent's bufferevents): the port a C programmer writes without
+ * coroutines. The handler of guess_threads.c does not survive it: its loop
+ * turns inside out into callbacks the loop calls when bytes arrive, when
+ * replies have gone out and when the client leaves, and the pushing back
+ * that a blocked write gave for free is written out by hand.
+ */
 #include "61_asyncio_port/guess.h"
 #include "61_asyncio_port/guess_server.h"
 #include "clab.h"
@@ -21,7 +28,7 @@ struct connection {
 };
 
 struct server {
-    uint64_t seed;
+    struct guess_game *game;
     struct event_base *base;
     struct evconnlistener *listener;
     struct event *resume_accepting; /* after running out of descriptors */
@@ -47,7 +54,7 @@ static void close_connection(struct connection *c)
     free(c);
 }
 
-/* [p5] Every whole line in the buffer: handle it, send the reply. False when
+/* [p8] Every whole line in the buffer: handle it, send the reply. False when
  * the connection must close (a line too long, or the client gone). */
 static bool on_lines(struct connection *c, struct evbuffer *in)
 {
@@ -79,12 +86,12 @@ static void on_drained(struct bufferevent *bev, void *arg)
     close_connection(arg);
 }
 
-/* [p6] The loop calls this when bytes have arrived for this client: nobody
- * waits for them. A slow client costs nothing between its bytes. [p4] The
+/* [p9] The loop calls this when bytes have arrived for this client: nobody
+ * waits for them. A slow client costs nothing between its bytes. The
  * input buffer holds what one read brought; on_lines bounds what it keeps.
  * A client that sends but never reads would make the replies pile up, so
- * past GUESS_OUTPUT_MAX its reading stops until they drain: asyncio's
- * `await writer.drain()`, which the thread server gets from a blocking send. */
+ * past GUESS_OUTPUT_MAX its reading stops until they drain: what `await
+ * writer.drain()` and a blocking send give the other two for free. */
 static void on_readable(struct bufferevent *bev, void *arg)
 {
     struct connection *c = arg;
@@ -121,7 +128,7 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
     }
 }
 
-/* [p7] A new client: a connection and a bufferevent on the one loop. */
+/* [p10] A new client: a connection and a bufferevent on the one loop. */
 static void on_accept(struct evconnlistener *listener, evutil_socket_t fd,
                       struct sockaddr *addr, int addrlen, void *arg)
 {
@@ -134,7 +141,7 @@ static void on_accept(struct evconnlistener *listener, evutil_socket_t fd,
     c->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
     if (!c->bev)
         cl_fail(__FILE__, __LINE__, "bufferevent_socket_new", errno);
-    guess_session_init(&c->session, s->seed);
+    guess_session_init(&c->session, s->game);
     s->stats.connections++;
     c->next = s->open;
     if (s->open)
@@ -166,37 +173,36 @@ static void on_resume_accepting(evutil_socket_t fd, short what, void *arg)
     CL_CHECK_SYS(evconnlistener_enable(s->listener));
 }
 
-/* Every 100 ms: leave the loop on Ctrl-C. */
-static void on_tick(evutil_socket_t fd, short what, void *arg)
+/* A byte on stop_fd: leave the loop. */
+static void on_stop(evutil_socket_t fd, short what, void *base)
 {
     (void)fd, (void)what;
-    struct server *s = arg;
-    if (cl_interrupted())
-        CL_CHECK_SYS(event_base_loopbreak(s->base));
+    CL_CHECK_SYS(event_base_loopbreak(base));
 }
 
-/* [p8] The event loop: the main thread waits for every client at once and
- * runs the callback of whichever is ready. */
-struct guess_server_stats guess_serve_event(int listen_fd, uint64_t seed, void (*ready)(int listen_fd))
+/* [p11] The event loop: one thread waits for every client at once and runs
+ * the callback of whichever is ready, until stop_fd. */
+struct guess_server_stats guess_serve_callbacks(int listen_fd, int stop_fd, struct guess_game *game,
+                                                guess_ready_fn *ready)
 {
-    struct server s = {.seed = seed, .base = event_base_new()};
+    struct server s = {.game = game, .base = event_base_new()};
     if (!s.base)
         cl_fail(__FILE__, __LINE__, "event_base_new", errno);
-    CL_CHECK_SYS(evutil_make_socket_nonblocking(listen_fd));
-    s.listener = evconnlistener_new(s.base, on_accept, &s, 0, -1, listen_fd);
+    /* backlog 0: it listens already (-1 would listen again, with 128) */
+    s.listener = evconnlistener_new(s.base, on_accept, &s, 0, 0, listen_fd);
     s.resume_accepting = evtimer_new(s.base, on_resume_accepting, &s);
     if (!s.listener || !s.resume_accepting)
         cl_fail(__FILE__, __LINE__, "evconnlistener_new", errno);
     evconnlistener_set_error_cb(s.listener, on_accept_error);
-    struct event *tick = event_new(s.base, -1, EV_PERSIST, on_tick, &s);
-    struct timeval every = {0, 100 * 1000};
-    if (!tick || event_add(tick, &every) == -1)
+    struct event *stop = event_new(s.base, stop_fd, EV_READ, on_stop, s.base);
+    if (!stop || event_add(stop, NULL) == -1)
         cl_fail(__FILE__, __LINE__, "event_add", errno);
-    ready(listen_fd);
+    if (ready)
+        ready(listen_fd);
     CL_CHECK_SYS(event_base_dispatch(s.base));
     while (s.open)
         close_connection(s.open);
-    event_free(tick);
+    event_free(stop);
     event_free(s.resume_accepting);
     evconnlistener_free(s.listener);
     event_base_free(s.base);
