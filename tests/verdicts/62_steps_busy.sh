@@ -1,0 +1,5 @@
+# claim: 62.steps
+# expect: inconclusive
+# Even the threaded program's slowest line three polls late: a busy machine.
+. tests/verdicts/doctor.sh
+set_column "$RUN/62_steps.csv" age_p99_ms '$(at["poll_ms"]) * 3' step=threads
