@@ -9,8 +9,8 @@ set -eu
 
 bench=$BIN/62_mixing-bench
 if [ "$QUICK" = 1 ]; then
-    # a third of the book's times: the rule is in poll intervals, whatever they are
-    rounds=1 book="--interval-ms 30 --poll-ms 30 --tail-ms 300" flood=500 pyrounds=1
+    # a fifth of the book's times: the rule is in poll intervals, whatever they are
+    rounds=3 book="--interval-ms 20 --poll-ms 20 --tail-ms 200" flood=500 pyrounds=1
 else
     rounds=3 book="" flood=2000 pyrounds=3
 fi

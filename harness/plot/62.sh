@@ -28,13 +28,14 @@ codes() { i=0; for w in $1; do i=$((i + 1)); printf 'c%d ' "$i"; done; }
 
 steps="threads tail_in_executor readline_in_executor native bottomup inline"
 labels="threads tail_in_executor readline_in_executor native bottomup inline_(no_executor)"
+mlr --icsv --ocsv put '$excess_ms = $age_p99_ms - $stall_ms' "$RUN/62_steps.csv" >"$tmp/steps.csv"
 {
     echo "category,group,median,lo,hi"
-    summarized "$RUN/62_steps.csv" step age_p50_ms p50 | coded "$steps"
-    summarized "$RUN/62_steps.csv" step age_p99_ms p99 | coded "$steps"
+    summarized "$tmp/steps.csv" step age_p50_ms p50 | coded "$steps"
+    summarized "$tmp/steps.csv" step excess_ms p99 | coded "$steps"
 } >"$tmp/age.csv"
 plot_points "$tmp/age.csv" "$RUN/62_age" catcol=category cats="$(codes "$steps")" \
-    catlabels="$labels" groupcol=group groups="p50 p99" labels="median_line slowest_line_(p99)" \
+    catlabels="$labels" groupcol=group groups="p50 p99" labels="median_line slowest_line_(p99,_less_the_canary_delay)" \
     ycol=median lowcol=lo highcol=hi hline="$bound" \
     hlinetitle="the rule: slowest line of the threads + one poll ($poll ms)" \
     title="Item 62: from the write of a line to the merged output, each step of the move" \

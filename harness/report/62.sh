@@ -38,7 +38,9 @@ Line age: from the writer's write to the line in the output (median over
 rounds, range in brackets); every step's slowest line is about one poll
 interval old, as in the threaded program. **\`62.steps\`: $(verdict_of 62.steps)**: no
 migrated step's slowest line passed ${bound} ms (the threads' ${ref} ms plus
-one poll). Without \`run_in_executor\` (\`inline\`) the loop tails one file to
+one poll), each run's age less how late a canary thread of the same process
+woke meanwhile (${stall} ms at the median: what the machine did to the
+process, \`canary.c\`). Without \`run_in_executor\` (\`inline\`) the loop tails one file to
 its end before the next, so the other files' lines wait for it: ${inline} ms,
 **$(verdict_of 62.steps.neg-inline)** by the same rule. The executor has
 $workers threads (CPython's default, \`min(32, cores + 4)\` since 3.8): one held

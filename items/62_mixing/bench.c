@@ -43,7 +43,7 @@ static void step_inline(struct tail_run *r)
 
 #define STEPS_COLUMNS                                                                        \
     "step,round,pinned,files,lines_per_file,interval_ms,poll_ms,tail_ms,workers,lines_merged," \
-    "wall_s,last_s,lines_per_s,age_p50_ms,age_p99_ms,handoff_p50_us,handoff_p99_us"
+    "wall_s,last_s,lines_per_s,age_p50_ms,age_p99_ms,handoff_p50_us,handoff_p99_us,stall_ms"
 #define ERRORS_COLUMNS                                                                    \
     "bridge,round,files,lines_per_file,fail_file,fail_line,errors_on_loop,errors_in_thread," \
     "errors_at_gather,lines_merged,lost"
@@ -57,11 +57,11 @@ static void bench_steps(struct tail_setting *s, long round)
         struct outcome o = run_step(s, st);
         check_whole(st->name, &o.res);
         const struct logs_result *r = &o.res;
-        cl_csv_row("%s,%ld,%d,%ld,%ld,%ld,%.0f,%ld,%ld,%ld,%.4f,%.4f,%.1f,%.3f,%.3f,%.2f,%.2f",
+        cl_csv_row("%s,%ld,%d,%ld,%ld,%ld,%.0f,%ld,%ld,%ld,%.4f,%.4f,%.1f,%.3f,%.3f,%.2f,%.2f,%.3f",
                    st->name, round, s->pinned, s->logs.files, s->logs.lines,
                    s->logs.interval_ms, s->poll_s * 1e3, s->logs.tail_ms, s->workers, r->merged,
                    r->wall_s, r->last_s, r->last_s > 0 ? r->merged / r->last_s : 0, r->age_p50_ms,
-                   r->age_p99_ms, r->handoff_p50_us, r->handoff_p99_us);
+                   r->age_p99_ms, r->handoff_p50_us, r->handoff_p99_us, r->stall_ms);
     }
 }
 

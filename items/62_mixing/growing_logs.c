@@ -1,6 +1,7 @@
 /* growing_logs.c - Item 62's growing log files and merged output (see growing_logs.h). */
 #include "62_mixing/growing_logs.h"
 
+#include "62_mixing/canary.h"
 #include "62_mixing/merge_check.h"
 #include "clab.h"
 
@@ -39,6 +40,7 @@ struct logs {
     pthread_mutex_t lock;     /* logs_write_locked only */
     struct merged_line *merged;
     long n;
+    struct canary *canary;    /* what the machine does meanwhile */
 };
 
 /* A stop signal or a failed call may end the process with a world alive:
@@ -109,6 +111,7 @@ struct logs *logs_start(const struct logs_setting *s)
         f->written_at = cl_calloc((size_t)s->lines, sizeof *f->written_at);
         atomic_init(&f->finished, false);
     }
+    w->canary = canary_start(0.005);
     w->started = cl_now();
     for (int i = 0; i < s->files; i++)
         CL_CHECK_RC(pthread_create(&w->files[i].writer, NULL, writer_main, &w->files[i]));
@@ -188,6 +191,7 @@ struct logs_result logs_finish(struct logs *w)
         r = (struct logs_result){c.merged, c.lost, c.doubled, c.out_of_order, c.foreign};
     }
     r.wall_s = finished_at - w->started;
+    r.stall_ms = canary_stop(w->canary);
     double *age = cl_calloc((size_t)w->n + 1, sizeof *age);
     double *handoff = cl_calloc((size_t)w->n + 1, sizeof *handoff);
     for (long i = 0; i < w->n; i++) {

@@ -52,6 +52,7 @@ struct logs_result {
     double wall_s, last_s;  /* from the start: to logs_finish, to the last line merged */
     double age_p50_ms, age_p99_ms;                      /* written to merged */
     double handoff_p50_us, handoff_p99_us;              /* read to merged */
+    double stall_ms;   /* the control: how late a sleeping canary thread woke (canary.h) */
 };
 
 /* Joins the writers, checks the merged output (unless interrupted), removes

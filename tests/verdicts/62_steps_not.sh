@@ -4,3 +4,4 @@
 # with fewer threads than files gives (the bench prints that with --workers 2).
 . tests/verdicts/doctor.sh
 set_column "$RUN/62_steps.csv" age_p99_ms '$(at["tail_ms"]) * 0.97' step=tail_in_executor
+set_column "$RUN/62_steps.csv" stall_ms 0.1
