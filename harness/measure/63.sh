@@ -11,13 +11,13 @@ bench=$BIN/63_blocking_loop-bench
 if [ "$QUICK" = 1 ]; then
     rounds=1 block=120 pyrounds=1
 else
-    rounds=5 block=500 pyrounds=3
+    rounds=5 block=500 pyrounds=2
 fi
 
 progress "63: heartbeat lag: alone, blocking and offloaded (sleep, fsync), a $block ms block, $rounds round(s)"
 "$bench" --part lag --rounds "$rounds" --block-ms "$block" >"$RUN/63_lag.csv"
 progress "63: how long starting a thread holds the loop"
-"$bench" --part start --rounds "$rounds" >"$RUN/63_start.csv"
+"$bench" --part start --rounds "$(( rounds > 3 ? 3 : rounds ))" >"$RUN/63_start.csv"
 
 rm -f "$RUN/63_python.csv" "$RUN/63_python_start.csv"
 first=1
