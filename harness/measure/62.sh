@@ -10,9 +10,9 @@ set -eu
 bench=$BIN/62_mixing-bench
 if [ "$QUICK" = 1 ]; then
     # a fifth of the book's times: the rule is in poll intervals, whatever they are
-    rounds=3 book="--interval-ms 20 --poll-ms 20 --tail-ms 200" flood=500 pyrounds=1
+    rounds=3 frounds=1 book="--interval-ms 20 --poll-ms 20 --tail-ms 200" flood=500 pyrounds=1
 else
-    rounds=3 book="" flood=2000 pyrounds=3
+    rounds=3 frounds=3 book="" flood=2000 pyrounds=3
 fi
 
 progress "62: every step, the book's setting${book:+ (shortened: $book)}, and the inline control, $rounds round(s)"
@@ -22,12 +22,12 @@ progress "62: every step, the book's setting${book:+ (shortened: $book)}, and th
 progress "62: hand-offs in a flood ($flood lines a file, no pauses), unpinned and pinned"
 flood_flags="--lines $flood --interval-ms 0 --poll-ms 1 --tail-ms 0"
 # shellcheck disable=SC2086
-"$bench" --part steps --rounds "$rounds" $flood_flags >"$RUN/62_flood.csv"
+"$bench" --part steps --rounds "$frounds" $flood_flags >"$RUN/62_flood.csv"
 # shellcheck disable=SC2086
-"$bench" --part steps --rounds "$rounds" $flood_flags --pin | tail -n +2 >>"$RUN/62_flood.csv"
+"$bench" --part steps --rounds "$frounds" $flood_flags --pin | tail -n +2 >>"$RUN/62_flood.csv"
 
 progress "62: a write failing on the loop, through run_coroutine_threadsafe and call_soon_threadsafe"
-"$bench" --part errors --rounds "$rounds" --interval-ms 10 --poll-ms 10 --tail-ms 0 \
+"$bench" --part errors --rounds "$frounds" --interval-ms 10 --poll-ms 10 --tail-ms 0 \
     >"$RUN/62_errors.csv"
 
 rm -f "$RUN/62_python.csv"
