@@ -9,7 +9,7 @@ block=$(csv_value "$lag" block_ms variant=blocking)
 beat=$(csv_value "$lag" heartbeat_ms variant=blocking)
 slow=$(csv_value "$lag" slow_ms variant=blocking)
 rounds=$(rounds_of "$lag" lag_max_ms variant=baseline)
-stalled=$(calc "0.9 * ($block - $beat)")
+stalled=$(calc "0.8 * ($block - $beat)")
 
 # Each run's worst beat, less how late a sleeping canary thread in the same
 # process woke meanwhile (stall_ms): what is left is the loop's own doing.
@@ -27,7 +27,7 @@ busy_why="a canary thread was held up to $stall ms, the heartbeat alone $alone m
 
 # rule 63.stall: with the call in the loop, the heartbeat's worst beat (less
 # the canary's delay in the same run; median over rounds) comes at least
-# 0.9 x (block - period) late, for sleep and for write + fsync alike: the
+# 0.8 x (block - period) late, for sleep and for write + fsync alike: the
 # beats that fell due waited for the whole call.
 sleep_b=$(median "$ex" excess_ms variant=blocking call=sleep)
 fsync_b=$(median "$ex" excess_ms variant=blocking call=fsync)

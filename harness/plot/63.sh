@@ -40,7 +40,7 @@ for c in $cats; do i=$((i + 1)); codes="$codes c$i"; script="$script s/^$c,/c$i,
 sed "$script" "$tmp/lag.csv" >"$tmp/lag_coded.csv"
 plot_points "$tmp/lag_coded.csv" "$RUN/63_lag" catcol=category cats="${codes# }" catlabels="$labels" \
     groupcol=group groups="p50 max" labels="median_beat worst_beat" ycol=median lowcol=lo \
-    highcol=hi logy=10 hline="$stalled" hlinetitle="stalled: 0.9 x (block - period) = $stalled ms" \
+    highcol=hi logy=10 hline="$stalled" hlinetitle="stalled: 0.8 x (block - period) = $stalled ms" \
     title="Item 63: how late a $beat ms heartbeat came; a $block ms call in the loop or off it" \
     ylabel="heartbeat lag (ms, log scale; median and range over $rounds rounds)"
 

@@ -40,7 +40,7 @@ in how many runs the debug mode named a slow callback on that loop.)
 
 **\`63.stall\`: $(verdict_of 63.stall).** With the call in the loop, the beats
 that fell due during it waited for all of it: the worst beat came at least
-$stalled ms late (0.9 x (block - period)), for sleep and fsync alike; the
+$stalled ms late (0.8 x (block - period)), for sleep and fsync alike; the
 median beat stays on time, which is why the worst beat is the figure to watch.
 Each run's worst beat is taken less how late a canary thread of the same
 process woke meanwhile (up to ${stall} ms at the median: what the machine did
