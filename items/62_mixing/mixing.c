@@ -29,12 +29,12 @@
  *       build/bin/62_mixing --part tail_in_executor --workers 2
  * Prints (2-core VM; age: a line's write to the output; hand-off: a reader
  * having the line to the output):
- *   threads               50 lines, whole  1.00 s  age p99   97 ms  hand-off p50    1.6 us
- *   tail_in_executor      50 lines, whole  1.00 s  age p99   99 ms  hand-off p50   41.3 us
+ *   [p1] threads                50 lines, whole  1.00 s  age p99   99 ms  hand-off p50    2.2 us
+ *   [p2] tail_in_executor       50 lines, whole  1.00 s  age p99   99 ms  hand-off p50   30.9 us
  *   ...
- *   run_coroutine_threadsafe: file 2 line 3 failed on the loop; back in the thread: 1
- *     error(s) (No space left on device); at the gather: 1; file 2 stopped there: 7 lines unwritten
- *   call_soon_threadsafe:     ... back in the thread: 0 error(s); at the gather: 0; 1 line missing
+ *   [p7] writing file 2 line 3 fails on the loop (as if the disk were full):
+ *     run_coroutine_threadsafe: back in the thread: 1 error(s); at the gather: 1; 7 line(s) ...
+ *     call_soon_threadsafe:     back in the thread: 0 error(s); at the gather: 0; 1 line(s) ...
  */
 #include "59_thread_pool/executor.h"
 #include "62_mixing/tail.h"
