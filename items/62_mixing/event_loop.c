@@ -138,8 +138,6 @@ void loop_run(struct loop *l)
 
 void loop_stop(struct loop *l) { CL_CHECK_SYS(event_base_loopbreak(l->base)); }
 
-struct event_base *loop_base(struct loop *l) { return l->base; }
-
 void loop_close(struct loop *l)
 {
     CL_CHECK_RC(pthread_mutex_lock(&l->lock));

@@ -35,7 +35,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-struct event_base;
 struct executor;
 struct loop;
 struct loop_timer;
@@ -51,7 +50,6 @@ void loop_run(struct loop *l);
 void loop_stop(struct loop *l);
 void loop_close(struct loop *l);
 void loop_free(struct loop *l);
-struct event_base *loop_base(struct loop *l);
 
 struct loop_timer *loop_timer_new(struct loop *l, const char *name, loop_callback *fn,
                                   void *arg);
