@@ -1,22 +1,31 @@
 /*
- * merge_check.h - Item 62's check of the merged output.
+ * merge_check.h - Item 62's check of the merged output: the book's
+ * confirm_merge, which compares each file's lines in the output with the
+ * lines the file holds.
  *
- * A piece of its own (not inside mixing.c) so that the tests can hand it
- * files whose faults they know: a line lost, doubled, out of its file's order.
+ * A piece of its own (not inside the program) so that the tests can hand it
+ * merges whose faults they know: a line lost, doubled, out of its file's order.
  */
 #ifndef CONCLAB_MERGE_CHECK_H
 #define CONCLAB_MERGE_CHECK_H
 
+#include <stdio.h>
+
 struct merge_check {
-    long merged;        /* lines in the file */
-    long lost;          /* lines a file should have had and did not */
-    long doubled;       /* lines a file had beyond its count */
-    long out_of_order;  /* lines that were not the next of their file */
+    long merged;        /* lines read */
+    long lost;          /* lines of a file that never came */
+    long doubled;       /* lines that came again */
+    long out_of_order;  /* lines that came after a later line of their file */
+    long foreign;       /* lines no writer wrote ("file 7" of 5, garbage) */
 };
 
-/* Reads path back. Writer f wrote "file f line k" for k = 0 .. lines-1, for
- * f = 0 .. files-1: each must come once, each file's in order. A line no
- * writer could have written is "!!!" (exit 1). */
+/* Writer f wrote "file f line k" for k = 0 .. lines-1, f = 0 .. files-1;
+ * each must come once, each file's in its order. Each fault counts once: a
+ * gap is lost lines only, a repeat is a doubled line only. */
+struct merge_check merge_check_stream(FILE *in, long files, long lines);
+/* The same for a file; a file that cannot be opened is fatal (cl_fail). */
 struct merge_check merge_check_file(const char *path, long files, long lines);
+/* Nothing lost, doubled, out of order or foreign. */
+int merge_check_whole(const struct merge_check *c);
 
 #endif

@@ -1,5 +1,5 @@
-# claim: the debug mode finds it
+# claim: 63.debug
 # expect: not reproduced
-# A detector that also fires below its threshold.
-f=$RUN/63_quiet.csv
-awk -F, -v OFS=, 'NR == 2 { $14 = 1 } 1' "$f" >"$f.new" && mv "$f.new" "$f"
+# A debug mode that missed one blocking call that took the whole block.
+. tests/verdicts/doctor.sh
+set_column "$RUN/63_lag.csv" slow_main 0 variant=blocking call=fsync
