@@ -107,11 +107,14 @@ $(BUILD)/obj/tests/%.o: tests/%.c | deps-test
 $(LIBCLAB): $(call obj,$(LIB_SRCS))
 	@mkdir -p $(@D)
 	$(say) AR $@
+	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
+# Made anew each time: a piece renamed or deleted must not linger inside.
 $(LIBPIECES): $(call obj,$(PIECE_SRCS)) $(LIBCLAB)
 	@mkdir -p $(@D)
 	$(say) AR $@
+	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $(call obj,$(PIECE_SRCS))
 
 define item_rule

@@ -3,9 +3,9 @@
 # through Miller (mlr): one implementation of median, range and selection.
 
 progress() {
-    now=$(date +%s)
-    secs=$((now - ${HARNESS_START:-$now}))
-    printf '[conclab %02d:%02d] %s\n' $((secs / 60)) $((secs % 60)) "$*" >&2
+    _now=$(date +%s)
+    _secs=$((_now - ${HARNESS_START:-$_now}))
+    printf '[conclab %02d:%02d] %s\n' $((_secs / 60)) $((_secs % 60)) "$*" >&2
     # run.sh's heartbeat speaks up only after a silence; this ends one.
     [ -n "${PROGRESS_STAMP:-}" ] && [ -d "${PROGRESS_STAMP%/*}" ] && touch "$PROGRESS_STAMP" 2>/dev/null
     return 0
@@ -19,35 +19,35 @@ measuring() { [ "${JUDGE_ONLY:-0}" != 1 ]; }
 
 # mlr_filter KEY=VALUE ...: the Miller filter expression for those keys.
 mlr_filter() {
-    expr="true"
-    for kv in "$@"; do
-        key=${kv%%=*} value=${kv#*=}
-        expr="$expr && string(\$$key) == \"$value\""
+    _expr="true"
+    for _kv in "$@"; do
+        _key=${_kv%%=*} _value=${_kv#*=}
+        _expr="$_expr && string(\$$_key) == \"$_value\""
     done
-    printf '%s' "$expr"
+    printf '%s' "$_expr"
 }
 
 # select_rows FILE [KEY=VALUE ...]: the matching rows, header first (CSV).
 select_rows() {
-    file=$1
+    _file=$1
     shift
-    mlr --icsv --ocsv filter "$(mlr_filter "$@")" "$file"
+    mlr --icsv --ocsv filter "$(mlr_filter "$@")" "$_file"
 }
 
 # csv_value FILE COLUMN [KEY=VALUE ...]: COLUMN of the first matching row.
 csv_value() {
-    file=$1 column=$2
+    _file=$1 _column=$2
     shift 2
     mlr --icsv --ocsv --headerless-csv-output filter "$(mlr_filter "$@")" \
-        then head -n 1 then cut -f "$column" "$file"
+        then head -n 1 then cut -f "$_column" "$_file"
 }
 
 # count_rows FILE [KEY=VALUE ...]: how many rows match.
 count_rows() {
-    file=$1
+    _file=$1
     shift
-    n=$(mlr --icsv --ocsv --headerless-csv-output filter "$(mlr_filter "$@")" then count "$file")
-    echo "${n:-0}"
+    _n=$(mlr --icsv --ocsv --headerless-csv-output filter "$(mlr_filter "$@")" then count "$_file")
+    echo "${_n:-0}"
 }
 
 # ---- Median and range over rounds (harness/README.md, "Measuring") --------
@@ -56,19 +56,19 @@ count_rows() {
 # matching row (lo, hi: the smallest and largest round); "nan nan nan 0"
 # when none matches. The median of an even count is the mean of the middle two.
 stat() {
-    file=$1 column=$2
+    _file=$1 _column=$2
     shift 2
-    stat_where "$file" "$column" "$(mlr_filter "$@")"
+    stat_where "$_file" "$_column" "$(mlr_filter "$@")"
 }
 
 # stat_where FILE COLUMN FILTER: the same over the rows a Miller filter
 # expression picks ('$executor != "serial"'); median_where, lowest_where and
 # highest_where give one of the three.
 stat_where() {
-    out=$(mlr --icsv --onidx --ofs ' ' filter "($3) && is_present(\$$2) && \$$2 != \"\"" \
+    _out=$(mlr --icsv --onidx --ofs ' ' filter "($3) && is_present(\$$2) && \$$2 != \"\"" \
         then stats1 -i -a p50,min,max,count -f "$2" "$1")
-    [ -n "$out" ] || out="nan nan nan 0"
-    echo "$out" | awk '{ printf "%.10g %.10g %.10g %d\n", $1, $2, $3, $4 }'
+    [ -n "$_out" ] || _out="nan nan nan 0"
+    echo "$_out" | awk '{ printf "%.10g %.10g %.10g %d\n", $1, $2, $3, $4 }'
 }
 median_where() { stat_where "$@" | cut -d' ' -f1; }
 lowest_where() { stat_where "$@" | cut -d' ' -f2; }
@@ -93,19 +93,19 @@ spread() {
 
 # spread_in UNIT FILE COLUMN [KEY=VALUE ...]: "5.3 ms (5.1-5.9 over 5 rounds)".
 spread_in() {
-    unit=$1
+    _unit=$1
     shift
-    stat "$@" | awk -v u="$unit" '{ printf "%.3g%s (%.3g-%.3g over %d rounds)", $1, u, $2, $3, $4 }'
+    stat "$@" | awk -v u="$_unit" '{ printf "%.3g%s (%.3g-%.3g over %d rounds)", $1, u, $2, $3, $4 }'
 }
 
 # summarize IN OUT KEYS COLUMN: one row per distinct KEYS (comma-separated
 # column names) with COLUMN's median, lo, hi and n over the rounds, in the
 # order the groups first appear: the input of a chart with error bars.
 summarize() {
-    in=$1 out=$2 keys=$3 column=$4
-    mlr --icsv --ocsv stats1 -i -a p50,min,max,count -f "$column" -g "$keys" \
-        then rename "${column}_p50,median,${column}_min,lo,${column}_max,hi,${column}_count,n" \
-        "$in" >"$out"
+    _in=$1 _out=$2 _keys=$3 _column=$4
+    mlr --icsv --ocsv stats1 -i -a p50,min,max,count -f "$_column" -g "$_keys" \
+        then rename "${_column}_p50,median,${_column}_min,lo,${_column}_max,hi,${_column}_count,n" \
+        "$_in" >"$_out"
 }
 
 # ratio_per_round IN OUT COLUMN NUMERATOR DENOMINATOR [JOIN]: for every row
@@ -114,14 +114,14 @@ summarize() {
 # OUT keeps the numerator rows' columns and adds `ratio`. A ratio is taken
 # within its own round, so a neighbour that slows a round slows both sides.
 ratio_per_round() {
-    in=$1 out=$2 column=$3 num=$4 den=$5 join=${6:-round}
-    base=$(mktemp)
-    mlr --icsv --ocsv filter "$den" then cut -f "$join,$column" \
-        then rename "$column,ratio_base_" "$in" >"$base"
-    mlr --icsv --ocsv filter "$num" then join -j "$join" -f "$base" \
-        then filter '$ratio_base_ != 0' then put '$ratio = $'"$column"' / $ratio_base_' \
-        then cut -x -f ratio_base_ "$in" >"$out"
-    rm -f "$base"
+    _in=$1 _out=$2 _column=$3 _num=$4 _den=$5 _join=${6:-round}
+    _base=$(mktemp)
+    mlr --icsv --ocsv filter "$_den" then cut -f "$_join,$_column" \
+        then rename "$_column,ratio_base_" "$_in" >"$_base"
+    mlr --icsv --ocsv filter "$_num" then join -j "$_join" -f "$_base" \
+        then filter '$ratio_base_ != 0' then put '$ratio = $'"$_column"' / $ratio_base_' \
+        then cut -x -f ratio_base_ "$_in" >"$_out"
+    rm -f "$_base"
 }
 
 # ---- Arithmetic and verdicts ----------------------------------------------
@@ -159,11 +159,11 @@ verdict() { if holds "$1"; then echo "reproduced"; else echo "not reproduced"; f
 # "# rule ID" line of harness/judge/NN.sh. VERDICT is what decide printed:
 # the "machine busy" reason of an inconclusive one moves to the figure.
 verdict_line() {
-    table=$1 id=$2 v=$3 figure=$4
-    case $v in
-        "inconclusive ("*) why=${v#inconclusive (}; why=${why%)}; v=inconclusive; figure="$why; $figure" ;;
+    _table=$1 _id=$2 _v=$3 _figure=$4
+    case $_v in
+        "inconclusive ("*) _why=${_v#inconclusive (}; _why=${_why%)}; _v=inconclusive; _figure="$_why; $_figure" ;;
     esac
-    printf '%s\t%s\t%s\t%s\n' "$table" "$id" "$v" "$figure" | tr -d '\r' >>"$RUN/$ITEM.verdicts"
+    printf '%s\t%s\t%s\t%s\n' "$_table" "$_id" "$_v" "$_figure" | tr -d '\r' >>"$RUN/$ITEM.verdicts"
 }
 book_claim() { verdict_line book "$@"; }
 negative_control() { verdict_line negative "$@"; }
@@ -184,21 +184,21 @@ figure() {
 pythons() {
     {
         if [ -n "${PYTHONS:-}" ]; then
-            for p in $PYTHONS; do echo "$p"; done
+            for _p in $PYTHONS; do echo "$_p"; done
         else
             command -v python3 2>/dev/null
             if [ "${QUICK:-0}" != 1 ]; then
-                for p in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/*/bin/python \
+                for _p in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/*/bin/python \
                     /usr/bin/python3.[0-9]* /usr/bin/python2.7; do
-                    [ -x "$p" ] && echo "$p"
+                    [ -x "$_p" ] && echo "$_p"
                 done
             fi
         fi
-    } | while read -r p; do
+    } | while read -r _p; do
         # pyenv's shim for python3 stands for one real interpreter: ask it which.
-        real=$("$p" -c 'import sys; print(sys.executable)' 2>/dev/null) || continue
-        v=$("$p" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || continue
-        echo "$v $real"
+        _real=$("$_p" -c 'import sys; print(sys.executable)' 2>/dev/null) || continue
+        _v=$("$_p" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || continue
+        echo "$_v $_real"
     done | awk '!seen[$1]++' | if [ "${QUICK:-0}" = 1 ] && [ -z "${PYTHONS:-}" ]; then head -n 1; else cat; fi
 }
 
@@ -213,17 +213,17 @@ plot_points() { plot_with points "$@"; }
 plot_bars() { plot_with bars "$@"; }
 
 plot_with() {
-    script=$1 in=$2 out=$3
+    _script=$1 _in=$2 _out=$3
     shift 3
-    params="in='$in'; out='$out'; caption='$(gp_quote "$CAPTION")'; style='$HARNESS/plots/style.gp'"
-    for kv in "$@"; do
-        key=${kv%%=*} value=${kv#*=}
-        case $key in
-            logx|logy|ymin|ymax|xmin|xmax|xtics) params="$params; $key=$value" ;;
-            *) params="$params; $key='$(gp_quote "$value")'" ;;
+    _params="in='$_in'; out='$_out'; caption='$(gp_quote "$CAPTION")'; style='$HARNESS/plots/style.gp'"
+    for _kv in "$@"; do
+        _key=${_kv%%=*} _value=${_kv#*=}
+        case $_key in
+            logx|logy|ymin|ymax|xmin|xmax|xtics) _params="$_params; $_key=$_value" ;;
+            *) _params="$_params; $_key='$(gp_quote "$_value")'" ;;
         esac
     done
-    gnuplot -e "$params" "$HARNESS/plots/$script.gp"
+    gnuplot -e "$_params" "$HARNESS/plots/$_script.gp"
 }
 
 # gp_quote TEXT: TEXT for inside a gnuplot single-quoted string ("it's" -> "it''s").
@@ -233,12 +233,12 @@ gp_quote() { printf '%s' "$1" | sed "s/'/''/g"; }
 # every run in OUTBASE.json, the summary in OUTBASE.csv and its own report
 # in OUTBASE.log; one progress line per command timed.
 timed_scan() {
-    base=$1
+    _base=$1
     shift
-    if ! hyperfine -N --style basic --export-json "$base.json" --export-csv "$base.csv" \
-        "$@" >"$base.log" 2>&1; then
-        cat "$base.log" >&2
+    if ! hyperfine -N --style basic --export-json "$_base.json" --export-csv "$_base.csv" \
+        "$@" >"$_base.log" 2>&1; then
+        cat "$_base.log" >&2
         return 1
     fi
-    grep '^Benchmark' "$base.log" | sed 's/^/    /' >&2
+    grep '^Benchmark' "$_base.log" | sed 's/^/    /' >&2
 }

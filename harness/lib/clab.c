@@ -170,11 +170,19 @@ static void on_stop_signal(int sig)
 void cl_catch_stop_signals(void)
 {
     /* No SA_RESTART: a blocking call returns EINTR, so its loop sees the flag. */
-    struct sigaction sa = {.sa_handler = on_stop_signal};
+    struct sigaction sa = {.sa_handler = on_stop_signal}, before;
     CL_CHECK_SYS(sigemptyset(&sa.sa_mask));
-    CL_CHECK_SYS(sigaction(SIGINT, &sa, NULL));
-    CL_CHECK_SYS(sigaction(SIGTERM, &sa, NULL));
-    CL_CHECK_SYS(sigaction(SIGHUP, &sa, NULL));
+    const int stops[] = {SIGINT, SIGTERM, SIGHUP};
+    for (int i = 0; i < 3; i++) {
+        /* SIGINT and SIGHUP stay ignored when we started with them ignored:
+         * a script's background job ignores Ctrl-C, and nohup the hang-up,
+         * on purpose (CPython too puts its SIGINT handler only over the
+         * default action). SIGTERM is never ignored by accident. */
+        CL_CHECK_SYS(sigaction(stops[i], NULL, &before));
+        if (stops[i] != SIGTERM && before.sa_handler == SIG_IGN)
+            continue;
+        CL_CHECK_SYS(sigaction(stops[i], &sa, NULL));
+    }
 }
 
 bool cl_interrupted(void) { return atomic_load(&stop_signal) != 0; }

@@ -73,8 +73,10 @@ struct timespec cl_timespec_at(double when);
  * timeout, kill and CI send) and SIGHUP (the terminal closed) only set a
  * flag, which cl_interrupted() reads; the program's loops check it, wind
  * down, clean up, and end with cl_exit_interrupted(): exit status 128 + the
- * signal, as if the signal had ended it. A program that holds nothing
- * needs none of this: the default action ends it with the same status. */
+ * signal, as if the signal had ended it. A SIGINT or SIGHUP ignored when
+ * the program started stays ignored (a background job, nohup). A program
+ * that holds nothing needs none of this: the default action ends it with
+ * the same status. */
 void cl_catch_stop_signals(void);
 bool cl_interrupted(void);
 int cl_stop_signal(void);          /* the signal that arrived, or 0 */

@@ -18,9 +18,9 @@ set tics nomirror
 set key at screen 0.5, 0.015 center bottom horizontal box opaque samplen 2 width 1 maxrows 5
 set bmargin 11
 set datafile separator ","
-# Ticks on a log axis read as plain numbers (1000, not 1e+03).
-set format x "%g"
-set format y "%g"
+# Ticks read as plain numbers (1000000, not 1e+06), on log axes too.
+set format x "%.10g"
+set format y "%.10g"
 
 svg_terminal = 'set terminal svg size 820,560 dynamic enhanced font "DejaVu Sans,12" background rgb "white"'
 png_terminal = 'set terminal pngcairo size 1025,700 enhanced font "DejaVu Sans,12" background rgb "white"'

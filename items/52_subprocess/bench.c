@@ -158,7 +158,7 @@ int main(int argc, char **argv)
     bool parallel = strcmp(part, "parallel") == 0;
     cl_check_run_length((double)rounds * (parallel ? sum : 5 * (timeout_s + grace_s)),
                         "these --rounds, --children, --sleep, --timeout, --grace");
-    child_catch_stop_signals();
+    cl_catch_stop_signals();
     child_adopt_orphans();
     int fds_at_start = cl_open_fds();
     if (parallel)

@@ -295,18 +295,6 @@ int child_stop_adopted(void)
     return count;
 }
 
-void child_catch_stop_signals(void)
-{
-    const int kept[] = {SIGINT, SIGHUP};
-    struct sigaction before[2];
-    for (int i = 0; i < 2; i++)
-        CL_CHECK_SYS(sigaction(kept[i], NULL, &before[i]));
-    cl_catch_stop_signals();
-    for (int i = 0; i < 2; i++)
-        if (before[i].sa_handler == SIG_IGN)
-            CL_CHECK_SYS(sigaction(kept[i], &before[i], NULL));
-}
-
 void child_describe(int status, char *out, size_t cap)
 {
     if (WIFEXITED(status))

@@ -92,12 +92,6 @@ void child_check_all(struct child *kids, long n, const char *name);
  * group stop can reap it too, wherever init does not. No-op elsewhere. */
 void child_adopt_orphans(void);
 
-/* cl_catch_stop_signals(), except that SIGINT and SIGHUP stay ignored when
- * this process started with them ignored: a script's background job ignores
- * Ctrl-C, and nohup the terminal's hang-up, on purpose (CPython, too, puts
- * its SIGINT handler only over the default action). */
-void child_catch_stop_signals(void);
-
 /* [c6] Kills and reaps the orphans adopted from outside every child's group:
  * a grandchild that left the group (setsid, a daemon) and then lost its
  * parent. Call it when no child of ours should be running. How many there

@@ -217,7 +217,7 @@ int main(int argc, char **argv)
         cl_usage_error("a command after '--' needs --part capture");
     s.command = prog.command_index < argc ? argv + prog.command_index : NULL;
     cl_check_run_length(predicted_s(&s), "these --children, --sleep, --timeout, --grace");
-    child_catch_stop_signals();
+    cl_catch_stop_signals();
     child_adopt_orphans();
     int fds_at_start = cl_open_fds();
     int failed = runs_part(&s, "capture") ? run_capture(&s) : 0;
