@@ -18,6 +18,12 @@ failed=$(( ${tested:-0} - passed ))
 [ -n "$tested" ] || failed=$((failed + 1)) # the suite itself did not finish
 
 if [ "${SKIP_SMOKE:-0}" != 1 ]; then
+    echo "== one name for one knob, the same kind everywhere"
+    if sh scripts/check_flags.sh "$build/bin"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+    fi
     echo "== every lab of every item README"
     if sh scripts/labs.sh "$build/bin"; then
         passed=$((passed + 1))

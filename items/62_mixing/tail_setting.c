@@ -25,7 +25,8 @@ const char *tail_parse(struct tail_setting *s, long *rounds, int argc, char **ar
 {
     *s = (struct tail_setting){.logs = {5, 10, 100, 1000, 1}};
     static const char *part = "all";
-    struct cl_list poll = {1, {100}}, workers = {1, {default_workers()}}, fail = {2, {2, 3}};
+    long poll_ms = 100;
+    struct cl_list workers = {1, {default_workers()}}, fail = {2, {2, 3}};
     struct cl_opt opts[] = {
         {"part", CL_OPT_CHOICE, &part, "what runs", .choices = parts},
         {"files", CL_OPT_INT, &s->logs.files, "log files, each with its own writer thread", 1,
@@ -33,8 +34,8 @@ const char *tail_parse(struct tail_setting *s, long *rounds, int argc, char **ar
         {"lines", CL_OPT_INT, &s->logs.lines, "lines each writer writes", 1, 20000},
         {"interval-ms", CL_OPT_INT, &s->logs.interval_ms,
          "a writer pauses a random time of up to this before each line (ms)", 0, 1000},
-        {"poll-ms", CL_OPT_LIST, &poll, "a reader that found nothing sleeps this long (ms; one "
-         "value)", 1, 1000},
+        {"poll-ms", CL_OPT_INT, &poll_ms, "a reader that found nothing sleeps this long (ms)",
+         1, 1000},
         {"tail-ms", CL_OPT_INT, &s->logs.tail_ms, "the readers stop this long after the start, "
          "once their file is finished (ms)", 0, 10000},
         {"workers", CL_OPT_LIST, &workers, "threads of the executor (one value; CPython's "
@@ -48,12 +49,12 @@ const char *tail_parse(struct tail_setting *s, long *rounds, int argc, char **ar
         opts[8] = (struct cl_opt){0};   /* the story runs once */
     struct cl_program prog = {.name = name, .summary = summary, .opts = opts, .common = CL_PIN};
     cl_parse(&prog, argc, argv);
-    if (poll.n != 1 || workers.n != 1 || fail.n != 2)
-        cl_usage_error("--poll-ms and --workers take one value, --fail-line two (FILE,LINE)");
+    if (workers.n != 1 || fail.n != 2)
+        cl_usage_error("--workers takes one value, --fail-line two (FILE,LINE)");
     if (fail.v[0] >= s->logs.files || fail.v[1] >= s->logs.lines)
         cl_usage_error("--fail-line %ld,%ld: no such line (%ld files of %ld lines)", fail.v[0],
                        fail.v[1], s->logs.files, s->logs.lines);
-    s->poll_s = poll.v[0] / 1e3;
+    s->poll_s = poll_ms / 1e3;
     s->workers = workers.v[0];
     s->fail_file = fail.v[0];
     s->fail_line = fail.v[1];

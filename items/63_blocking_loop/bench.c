@@ -24,7 +24,7 @@ static void lag_row(const struct loop_setting *s, const char *variant, long roun
 {
     struct result r = run_once(s, strcmp(variant, "below") == 0 ? "blocking" : variant, fd);
     cl_exit_if_interrupted();
-    cl_csv_row("%s,%s,%ld,%ld,%ld,%g,%d,%.4f,%.4f,%.4f,%.3f,%ld,%d,%d,%d,%.3f", variant,
+    cl_csv_row("%s,%s,%ld,%ld,%ld,%ld,%d,%.4f,%.4f,%.4f,%.3f,%ld,%d,%d,%d,%.3f", variant,
                strcmp(variant, "baseline") == 0 ? "none" : s->call, round, s->block_ms,
                s->beat_ms, s->slow_ms, r.lags.beats, r.lags.p50_ms, r.lags.p99_ms,
                r.lags.max_ms, strcmp(variant, "baseline") == 0 ? 0 : r.work_ms, r.syncs,

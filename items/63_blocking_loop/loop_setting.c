@@ -21,9 +21,9 @@ const char *loop_setting_parse(struct loop_setting *s, long *rounds, int argc, c
         {"block-ms", CL_OPT_INT, &s->block_ms, "how long the call blocks (ms)", 1, 5000},
         {"heartbeat-ms", CL_OPT_INT, &s->beat_ms, "the heartbeat's period (ms)", 1, 1000},
         {"debug", CL_OPT_FLAG, &s->debug, "debug mode: time every callback, name the slow ones"},
-        {"slow-ms", CL_OPT_DOUBLE, &s->slow_ms,
+        {"slow-ms", CL_OPT_INT, &s->slow_ms,
          "debug mode: a callback this long or more is slow (ms; asyncio's "
-         "slow_callback_duration)", 0.001, 60000},
+         "slow_callback_duration)", 1, 60000},
         {"rounds", CL_OPT_INT, rounds, "rounds, the variants interleaved in each", 1, 100},
         {0},
     };

@@ -12,7 +12,7 @@
 struct loop_setting {
     const char *call;     /* the blocking call: "sleep" or "fsync" */
     long block_ms, beat_ms;
-    double slow_ms;       /* debug mode: slow is this long or more */
+    long slow_ms;         /* debug mode: slow is this long or more */
     bool debug, pinned;
     FILE *report;         /* where the debug mode names slow callbacks: stdout; NULL: counts only */
 };
