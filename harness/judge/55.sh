@@ -205,7 +205,7 @@ ratio_per_round "$thr" "$RUN/55_throughput_ratio.csv" rate_per_s '$variant == "q
     '$variant == "gasyncqueue"' round,producers,pinned
 pinned_share=$(share_of "$thr" cpu_s wall_s producers=1 pinned=1)
 share_ok="$pinned_share >= 0.7"
-share_why="the pinned 1P/1C runs got only ${pinned_share} of their CPU"
+share_why="the pinned 1P/1C runs got only $(calc "$pinned_share") of their CPU"
 worst=$(mlr --icsv --ojson stats1 -a p50 -f ratio -g producers,pinned then stats1 -a min -f ratio_p50 \
     "$RUN/55_throughput_ratio.csv" | sed -n 's/.*"ratio_p50_min": \([0-9.e+-]*\).*/\1/p')
 figure pinned_share "$pinned_share"
