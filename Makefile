@@ -167,7 +167,7 @@ sanitize: deps-test
 	  SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
 	  all build/asan/tests/conclab-tests
 	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
-	  SKIP_SMOKE=1 sh scripts/test.sh build/asan
+	  CONCLAB_STOP_LIMIT_S=2 SKIP_SMOKE=1 sh scripts/test.sh build/asan
 
 # Criterion cannot start under TSan (its shared arena clashes with TSan's
 # memory layout), so the TSan run drives every item's demos directly.

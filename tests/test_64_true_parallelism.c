@@ -161,8 +161,10 @@ Test(item64, a_stop_signal_ends_every_executor_cleanly, .timeout = 60)
     const char *parts[] = {"threads_gil", "threads", "processes", "shipping"};
     const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGTERM};
     for (int i = 0; i < 4; i++) {
+        /* long enough that the signal comes in the middle, not at the end */
         run_program_signalled(&r, 30, signals[i], 0.3, PROGRAM, "--part", parts[i],
-                              "--workers", "2,4", "--pairs", "400", "--size", "5000000", NULL);
+                              "--workers", "2,4", "--pairs", "400", "--size", "5000000",
+                              "--batch", "1,1,1,1,1,1", NULL);
         assert_clean_stop(&r, signals[i], parts[i]);
     }
 }

@@ -184,10 +184,12 @@ struct guess_server_stats guess_serve_threads(int listen_fd, int stop_fd, struct
      * nobody else's (shutdown says EBADF, or ENOTCONN if the client left). */
     for (size_t i = 0; i < n; i++)
         shutdown(all[i]->in.fd, SHUT_RDWR);
-    for (size_t i = 0; i < n; i++) {
+    /* Every join before any free: a thread still running moves itself onto
+     * the done list, and so writes to whichever connection heads it. */
+    for (size_t i = 0; i < n; i++)
         CL_CHECK_RC(pthread_join(all[i]->thread, NULL));
+    for (size_t i = 0; i < n; i++)
         free(all[i]);
-    }
     free(all);
     CL_CHECK_RC(pthread_mutex_destroy(&s.lock));
     return s.stats;
