@@ -148,8 +148,6 @@ decide() {
     fi
 }
 
-# verdict CONDITION: "reproduced" or "not reproduced" (legacy exp/ scripts).
-verdict() { if holds "$1"; then echo "reproduced"; else echo "not reproduced"; fi; }
 
 # The judge's output. Each line of $RUN/$ITEM.verdicts is
 #   TABLE <tab> ID <tab> VERDICT <tab> FIGURE
@@ -200,6 +198,28 @@ pythons() {
         _v=$("$_p" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || continue
         echo "$_v $_real"
     done | awk '!seen[$1]++' | if [ "${QUICK:-0}" = 1 ] && [ -z "${PYTHONS:-}" ]; then head -n 1; else cat; fi
+}
+
+# each_python OUT SCRIPT ARGS...: runs harness/python/SCRIPT with ARGS on
+# every interpreter `pythons` finds, one CSV into OUT (the header once); an
+# interpreter whose run fails is left out, with a progress line. No OUT when
+# none ran.
+each_python() {
+    _out=$1 _script=$2
+    shift 2
+    _list=$(pythons)
+    rm -f "$_out"
+    [ -n "$_list" ] || return 0
+    _first=1
+    printf '%s\n' "$_list" | while read -r _version _python; do
+        if _rows=$("$_python" "$HARNESS/python/$_script" "$@" </dev/null); then
+            if [ "$_first" = 1 ]; then echo "$_rows"; else echo "$_rows" | tail -n +2; fi
+            _first=0
+        else
+            progress "$_script on CPython $_version failed; left out"
+        fi
+    done >"$_out"
+    [ -s "$_out" ] || rm -f "$_out"
 }
 
 # ---- Charts: harness/plots/*.gp, parameters by name -----------------------

@@ -29,6 +29,16 @@ rule_link() {
 verdict_files() { ls "$run"/[0-9][0-9].verdicts 2>/dev/null || true; }
 # rows TABLE: the TSV lines of one table, over every item, in item order.
 rows() { for f in $(verdict_files); do grep "^$1	" "$f" || true; done; }
+# table TABLE HEADINGS: one of the three tables, a row per verdict line.
+table() {
+    echo "| $2 | |"
+    echo "|---|---|---|---|---|"
+    rows "$1" | while IFS='	' read -r _ id verdict fig; do
+        printf '| `%s` | %s | **%s** | %s | %s |\n' "$id" "$(claim_text "$id")" "$verdict" "$fig" \
+            "$(rule_link "$id")"
+    done
+    echo
+}
 count() { rows "$1" | awk -F'\t' -v v="$2" '$3 == v { n++ } END { print n + 0 }'; }
 
 echo "# conclab results: $tag"
@@ -47,8 +57,7 @@ echo
 book_r=$(count book reproduced) book_n=$(count book "not reproduced") book_i=$(count book inconclusive)
 neg_total=$(rows negative | grep -c . || true)
 neg_n=$(count negative "not reproduced")
-legacy=$(for f in $(verdict_files); do grep -c '^| ' "$f" || true; done | awk '{ n += $1 } END { print n + 0 }')
-echo "Verdicts: $book_r reproduced, $book_n not reproduced, $book_i inconclusive (the book's claims); negative controls: $neg_n of $neg_total not reproduced, as they must be$([ "$legacy" -gt 0 ] && echo "; $legacy rows in the old format" || true)"
+echo "Verdicts: $book_r reproduced, $book_n not reproduced, $book_i inconclusive (the book's claims); negative controls: $neg_n of $neg_total not reproduced, as they must be"
 echo
 cat "$harness/glossary.md"
 echo
@@ -59,16 +68,7 @@ echo "([harness/claims/]($root/harness/claims/README.md)) says for each what is 
 echo "control and its negative control. With $cores cores, CPU-bound work can at best"
 echo "run ${cores}x faster; waiting (sleeping children, blocking I/O) is not bounded by the cores."
 echo
-echo "| claim | the book says | verdict | the figure that decides it | |"
-echo "|---|---|---|---|---|"
-rows book | while IFS='	' read -r table id verdict fig; do
-    printf '| `%s` | %s | **%s** | %s | %s |\n' "$id" "$(claim_text "$id")" "$verdict" "$fig" "$(rule_link "$id")"
-done
-for f in $(verdict_files); do
-    # Items whose script has not moved to harness/judge yet: one row per claim.
-    grep '^| ' "$f" | sed 's/^| \([0-9][0-9]\) | \(.*\) |$/| `\1` | \2 | | |/' || true
-done
-echo
+table book "claim | the book says | verdict | the figure that decides it"
 if [ "$neg_total" -gt 0 ]; then
     echo "## Negative controls: the same rules where the claim must fail"
     echo
@@ -76,24 +76,14 @@ if [ "$neg_total" -gt 0 ]; then
     echo "that the claim must not hold. *not reproduced* here shows that the rule"
     echo "can fail; *reproduced* would mean the rule cannot tell."
     echo
-    echo "| control | the run | verdict | figure | |"
-    echo "|---|---|---|---|---|"
-    rows negative | while IFS='	' read -r table id verdict fig; do
-        printf '| `%s` | %s | **%s** | %s | %s |\n' "$id" "$(claim_text "$id")" "$verdict" "$fig" "$(rule_link "$id")"
-    done
-    echo
+    table negative "control | the run | verdict | figure"
 fi
 if [ -n "$(rows own)" ]; then
     echo "## conclab's own measurements"
     echo
     echo "Goals this project set itself, not claims of the book."
     echo
-    echo "| measure | the goal | verdict | figure | |"
-    echo "|---|---|---|---|---|"
-    rows own | while IFS='	' read -r table id verdict fig; do
-        printf '| `%s` | %s | **%s** | %s | %s |\n' "$id" "$(claim_text "$id")" "$verdict" "$fig" "$(rule_link "$id")"
-    done
-    echo
+    table own "measure | the goal | verdict | figure"
 fi
 if [ -s "$run/cross.md" ]; then
     cat "$run/cross.md"
@@ -102,11 +92,7 @@ fi
 for section in "$run"/[0-9][0-9].md; do
     [ -e "$section" ] || continue
     item=$(basename "$section" .md)
-    if [ -f "$harness/judge/$item.sh" ]; then
-        cat "$section"
-    else # written for the old layout, which linked two levels up, not three
-        sed "s#](\.\./\.\./#]($root/#g" "$section"
-    fi
+    cat "$section"
     if [ "$partial" = 1 ] && [ -s "$run/$item.meta" ]; then
         echo
         echo "*Item $item was measured on $(sed -n 's/^date=//p' "$run/$item.meta"), revision $(sed -n 's/^revision=//p' "$run/$item.meta").*"

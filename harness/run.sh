@@ -8,7 +8,6 @@
 #   harness/judge/NN.sh    reads them by column name, writes NN.verdicts, NN.figures
 #   harness/plot/NN.sh     draws $RUN/NN_*.svg and .png
 #   harness/report/NN.sh   writes the item's section of the report, NN.md
-# (an item not moved yet has one harness/exp/NN.sh doing all four).
 # Then harness/plot/cross.sh draws the charts that span items, and
 # harness/report.sh writes the report page, $RUN/README.md.
 #
@@ -29,7 +28,7 @@ HARNESS_START=$(date +%s)
 export BIN HARNESS QUICK HARNESS_START
 . "$HARNESS/lib.sh"
 
-all_items=$(cd "$HARNESS" && ls judge/[0-9][0-9].sh exp/[0-9][0-9].sh 2>/dev/null |
+all_items=$(cd "$HARNESS" && ls judge/[0-9][0-9].sh 2>/dev/null |
     sed 's#.*/##; s#\.sh$##' | sort -u | tr '\n' ' ')
 items=${ITEM:-${ONLY:-}}
 if [ -n "$items" ]; then
@@ -139,14 +138,10 @@ run_stage() { # run_stage ITEM STAGE: harness/STAGE/ITEM.sh, if the item has one
 run_item() { # run_item ITEM: 0, or 1 if a script failed
     item=$1
     rm -f "$RUN/$item.verdicts" "$RUN/$item.figures"
-    if [ -f "$HARNESS/judge/$item.sh" ]; then
-        if measuring; then run_stage "$item" measure || return 1; fi
-        run_stage "$item" judge || return 1
-        run_stage "$item" plot || return 1
-        ITEM=$item sh "$HARNESS/report/$item.sh" >"$RUN/$item.md" || return 1
-    else
-        ITEM=$item sh "$HARNESS/exp/$item.sh" || return 1
-    fi
+    if measuring; then run_stage "$item" measure || return 1; fi
+    run_stage "$item" judge || return 1
+    run_stage "$item" plot || return 1
+    ITEM=$item sh "$HARNESS/report/$item.sh" >"$RUN/$item.md" || return 1
 }
 
 total=$(echo $items | wc -w) index=0 failed=""

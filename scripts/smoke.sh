@@ -17,7 +17,7 @@ status=0
 check_file() { [ -s "$1" ] || { echo "smoke: missing or empty $1" >&2; status=1; }; }
 check_file "$report"
 check_file "$run/machine.txt"
-items=$(ls harness/judge/[0-9][0-9].sh harness/exp/[0-9][0-9].sh 2>/dev/null | sed 's#.*/##; s#\.sh$##' | sort -u)
+items=$(ls harness/judge/[0-9][0-9].sh 2>/dev/null | sed 's#.*/##; s#\.sh$##' | sort -u)
 for item in $items; do
     grep -q "^## Item $item" "$report" || { echo "smoke: no section for item $item" >&2; status=1; }
     grep -q "^| \`$item[.\`].* | \*\{0,2\}\(reproduced\|not reproduced\|inconclusive\)" "$report" \

@@ -3,7 +3,7 @@
 # tests/verdicts/NN_case.sh doctors a copy of a run's data (RUN is that
 # copy) and names, in two header lines, a claim of item NN and the verdict
 # the item's judge must then give on that data:
-#   # claim: 53.cpu          (the claim's id; an item not moved yet: its words)
+#   # claim: 53.cpu          (the claim's id in harness/claims/53.md)
 #   # expect: not reproduced | inconclusive | reproduced
 # With ITEM arguments, only those items' cases run.
 set -u
@@ -23,22 +23,12 @@ for case in tests/verdicts/[0-9][0-9]_*.sh; do
     work=$(mktemp -d "$scratch/verdict-XXXXXX")
     cp -R "$run"/. "$work"/
     rm -f "$work/$item.verdicts" "$work/$item.figures"
-    if [ -f "harness/judge/$item.sh" ]; then
-        if ! RUN=$work sh "$case" ||
-           ! RUN=$work ITEM=$item JUDGE_ONLY=1 QUICK=1 BIN=$bin HARNESS=$(pwd)/harness \
-                CAPTION=doctored sh "harness/judge/$item.sh" >/dev/null 2>"$work/judge.err"; then
-            echo "verdict case $name did not run: $(tail -n 3 "$work/judge.err" 2>/dev/null)" >&2; status=1; continue
-        fi
-        got=$(awk -F'\t' -v id="$claim" '$2 == id { print $3; exit }' "$work/$item.verdicts")
-    else
-        if ! RUN=$work sh "$case" ||
-           ! RUN=$work ITEM=$item JUDGE_ONLY=1 QUICK=1 BIN=$bin HARNESS=$(pwd)/harness \
-                CAPTION=doctored sh "harness/exp/$item.sh" >/dev/null 2>&1; then
-            echo "verdict case $name did not run" >&2; status=1; continue
-        fi
-        got=$(grep -F -- "$claim" "$work/$item.verdicts" | head -n 1 |
-              awk -F' [|] ' '{ print $NF }' | sed 's/[:(].*//; s/ *$//')
+    if ! RUN=$work sh "$case" ||
+       ! RUN=$work ITEM=$item JUDGE_ONLY=1 QUICK=1 BIN=$bin HARNESS=$(pwd)/harness \
+            CAPTION=doctored sh "harness/judge/$item.sh" >/dev/null 2>"$work/judge.err"; then
+        echo "verdict case $name did not run: $(tail -n 3 "$work/judge.err" 2>/dev/null)" >&2; status=1; continue
     fi
+    got=$(awk -F'\t' -v id="$claim" '$2 == id { print $3; exit }' "$work/$item.verdicts")
     if [ "$got" = "$expect" ]; then
         echo "verdict case $name: $got, as expected"
     else

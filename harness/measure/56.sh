@@ -32,19 +32,5 @@ mlr --icsv --ocsv cut -o -f approach,cells,latency_ms,round,gen_s,rss_kib,note \
 progress "56: the same with the cells' waits overlapped (the negative control)"
 "$bench" --part overlapped --cells "$all_cells" --io-ms 1 --rounds "$rounds" >"$RUN/56_overlapped.csv"
 
-rm -f "$RUN/56_python.csv"
-pythons >"$RUN/56_pythons.txt"
-if [ -s "$RUN/56_pythons.txt" ]; then
-    progress "56: CPython $(cut -d' ' -f1 "$RUN/56_pythons.txt" | paste -sd' ' -): the book's grid at 1 ms"
-    first=1
-    while read -r version python; do
-        if out=$("$python" "$HARNESS/python/56_life.py" --io-ms 1 --rounds "$py_rounds" </dev/null); then
-            if [ "$first" = 1 ]; then echo "$out"; else echo "$out" | tail -n +2; fi
-            first=0
-        else
-            progress "56: CPython $version failed; left out"
-        fi
-    done <"$RUN/56_pythons.txt" >"$RUN/56_python.csv"
-    [ -s "$RUN/56_python.csv" ] || rm -f "$RUN/56_python.csv"
-fi
-rm -f "$RUN/56_pythons.txt"
+progress "56: CPython $(pythons | cut -d' ' -f1 | paste -sd' ' -): the book's grid at 1 ms"
+each_python "$RUN/56_python.csv" 56_life.py --io-ms 1 --rounds "$py_rounds"

@@ -36,19 +36,5 @@ progress "57: a thread per cell at 1 ms per cell, $cells cells, $rounds round(s)
 mlr --icsv --ocsv cut -o -f approach,cells,latency_ms,round,gen_s,rss_kib,note \
     "$RUN/57_sweep.csv" >"$RUN/57_cells.csv"
 
-rm -f "$RUN/57_python.csv"
-pythons >"$RUN/57_pythons.txt"
-if [ -s "$RUN/57_pythons.txt" ]; then
-    progress "57: CPython $(cut -d' ' -f1 "$RUN/57_pythons.txt" | paste -sd' ' -): Thread start + join, memory, the lost exception"
-    first=1
-    while read -r version python; do
-        if out=$("$python" "$HARNESS/python/57_threads.py" --rounds 1 --batches 20 --parked 1000 </dev/null); then
-            if [ "$first" = 1 ]; then echo "$out"; else echo "$out" | tail -n +2; fi
-            first=0
-        else
-            progress "57: CPython $version failed; left out"
-        fi
-    done <"$RUN/57_pythons.txt" >"$RUN/57_python.csv"
-    [ -s "$RUN/57_python.csv" ] || rm -f "$RUN/57_python.csv"
-fi
-rm -f "$RUN/57_pythons.txt"
+progress "57: CPython $(pythons | cut -d' ' -f1 | paste -sd' ' -): Thread start + join, memory, the lost exception"
+each_python "$RUN/57_python.csv" 57_threads.py --rounds 1 --batches 20 --parked 1000
