@@ -23,6 +23,9 @@ for f in $(git ls-files --others --exclude-standard); do cp --parents "$f" "$wor
 cd "$work" || exit 2
 
 caught=0 missed=0 broken=0
+# The original back, with a new time: the mutant's objects are newer than
+# the copy, and make must build the next mutant from the original.
+restore() { mv "$file.orig" "$file" && touch "$file"; }
 # One block at a time, as NAME<US>FILE<US>FIND<US>REPLACE<US>TESTS lines.
 awk -v RS= -v FS='\n' '{
     name = file = find = repl = tests = ""
@@ -47,12 +50,12 @@ while IFS="$(printf '\037')" read -r name file find repl tests; do
             die "found $n times\n" unless $n == 1;
             s/\Q$f\E/$r/;' "$file" 2>mutant.err; then
         echo "mutants: $name: cannot plant it in $file: $(cat mutant.err)" >&2
-        broken=$((broken + 1)); mv "$file.orig" "$file"; continue
+        broken=$((broken + 1)); restore; continue
     fi
     if ! make -s all build/tests/conclab-tests >mutant.log 2>&1; then
         # A mistake the compiler refuses is caught too, but say so: it tests nothing.
         echo "mutants: $name: does not build (make it a mistake that compiles)" >&2
-        broken=$((broken + 1)); mv "$file.orig" "$file"; continue
+        broken=$((broken + 1)); restore; continue
     fi
     result=caught
     old_ifs=$IFS; IFS='|'
@@ -69,7 +72,7 @@ while IFS="$(printf '\037')" read -r name file find repl tests; do
     else
         missed=$((missed + 1)); echo "mutants: $name: MISSED: $tests passed with the mistake in $file" >&2
     fi
-    mv "$file.orig" "$file"
+    restore
 done <mutants.tsv
 cd "$top" || exit 2
 echo "mutants: $caught caught, $missed missed, $broken could not be planted"
