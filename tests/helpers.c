@@ -13,14 +13,14 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_s(void)
+double now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void pause_s(double seconds)
+void pause_s(double seconds)
 {
     struct timespec ts = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
     while (nanosleep(&ts, &ts) == -1)
@@ -236,4 +236,18 @@ void assert_one_line_usage_error(const struct run_result *r, const char *what)
     cr_assert_eq(r->exit_code, 2, "%s: exit %d, stderr: %s", what, r->exit_code, r->err);
     cr_assert_eq(count_lines(r->err), 1, "%s: %s", what, r->err);
     cr_assert_null(strstr(r->err, "!!!"), "%s: %s", what, r->err);
+}
+
+void assert_signal_stops_clean(int sig, double after, const char *program, const char *a1,
+                               const char *a2, const char *a3, const char *a4)
+{
+    static struct run_result r;
+    char dir[] = "/tmp/conclab-stop-XXXXXX";
+    use_fresh_tmpdir(dir);
+    run_program_signalled(&r, 20, sig, after, program, a1, a2, a3, a4, NULL);
+    char what[160];
+    snprintf(what, sizeof what, "%s %s %s %s %s, signal %d", program, a1 ? a1 : "",
+             a2 ? a2 : "", a3 ? a3 : "", a4 ? a4 : "", sig);
+    assert_clean_stop(&r, sig, what);
+    assert_tmpdir_empty_and_remove(dir);
 }

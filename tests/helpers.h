@@ -31,6 +31,16 @@ void run_program_signalled(struct run_result *r, unsigned timeout_s, int sig, do
  * left running in its process group. */
 void assert_clean_stop(const struct run_result *r, int sig, const char *what);
 
+/* Runs program with up to four arguments (NULL ends them early) in a fresh,
+ * empty TMPDIR, sends sig after `after` seconds, and asserts a clean stop
+ * that left the TMPDIR empty. */
+void assert_signal_stops_clean(int sig, double after, const char *program, const char *a1,
+                               const char *a2, const char *a3, const char *a4);
+
+/* The monotonic clock in seconds, and a sleep that lasts across signals. */
+double now_s(void);
+void pause_s(double seconds);
+
 /* The value in column `column` of the first CSV row whose column `key_col`
  * equals `key`, copied into out; false if there is none. */
 bool csv_field(const char *csv, const char *key_col, const char *key,

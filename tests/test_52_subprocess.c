@@ -45,20 +45,6 @@ struct session_run {
 
 static struct session_run sr;
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void pause_s(double s)
-{
-    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
-    while (nanosleep(&ts, &ts) == -1)
-        ;
-}
-
 /* The processes whose session is sid; kill_them: SIGKILL each. */
 static int in_session(pid_t sid, bool kill_them)
 {

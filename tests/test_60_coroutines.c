@@ -18,13 +18,6 @@
 
 static struct run_result r;
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 #define PROGRAM "60_coroutines"
 #define BENCH "60_coroutines-bench"
 

@@ -346,26 +346,13 @@ Test(item62, the_error_comes_back_through_the_future_only, .timeout = 30)
 
 /* ---- Every way out is clean ---------------------------------------------------- */
 
-static void assert_stops_clean(int sig, double after, const char *program, const char *a1,
-                               const char *a2, const char *a3, const char *a4)
-{
-    char dir[] = "/tmp/test62-XXXXXX";
-    use_fresh_tmpdir(dir);
-    run_program_signalled(&r, 20, sig, after, program, a1, a2, a3, a4, NULL);
-    char what[160];
-    snprintf(what, sizeof what, "%s %s %s %s %s, signal %d", program, a1 ? a1 : "", a2 ? a2 : "",
-             a3 ? a3 : "", a4 ? a4 : "", sig);
-    assert_clean_stop(&r, sig, what);
-    assert_tmpdir_empty_and_remove(dir);
-}
-
 Test(item62, sigint_and_sigterm_stop_the_story_clean, .timeout = 60)
 {
     int sigs[] = {SIGINT, SIGTERM};
     for (int i = 0; i < 2; i++) {
-        assert_stops_clean(sigs[i], 0.5, PROGRAM, NULL, NULL, NULL, NULL);
-        assert_stops_clean(sigs[i], 1.4, PROGRAM, NULL, NULL, NULL, NULL);   /* tail_in_executor */
-        assert_stops_clean(sigs[i], 6.3, PROGRAM, "--part", "all", NULL, NULL); /* the errors */
+        assert_signal_stops_clean(sigs[i], 0.5, PROGRAM, NULL, NULL, NULL, NULL);
+        assert_signal_stops_clean(sigs[i], 1.4, PROGRAM, NULL, NULL, NULL, NULL);   /* tail_in_executor */
+        assert_signal_stops_clean(sigs[i], 6.3, PROGRAM, "--part", "all", NULL, NULL); /* the errors */
     }
 }
 
@@ -374,10 +361,10 @@ Test(item62, sigint_and_sigterm_stop_heavy_runs_clean, .timeout = 60)
     int sigs[] = {SIGINT, SIGTERM};
     for (int i = 0; i < 2; i++) {
         /* 64 files of 20000 lines, a pool of one: threads waiting on the loop */
-        assert_stops_clean(sigs[i], 0.3, PROGRAM, "--part=tail_in_executor", "--files=64",
+        assert_signal_stops_clean(sigs[i], 0.3, PROGRAM, "--part=tail_in_executor", "--files=64",
                            "--lines", "500");
-        assert_stops_clean(sigs[i], 0.3, BENCH, "--part", "errors", "--files", "64");
-        assert_stops_clean(sigs[i], 0.4, BENCH, "--workers", "1", "--files", "64");
+        assert_signal_stops_clean(sigs[i], 0.3, BENCH, "--part", "errors", "--files", "64");
+        assert_signal_stops_clean(sigs[i], 0.4, BENCH, "--workers", "1", "--files", "64");
     }
 }
 

@@ -128,30 +128,17 @@ Test(item63, without_debug_nothing_is_named, .timeout = 30)
 
 /* ---- Every way out is clean ------------------------------------------------- */
 
-static void assert_stops_clean(int sig, double after, const char *program, const char *a1,
-                               const char *a2, const char *a3, const char *a4)
-{
-    char dir[] = "/tmp/test63-XXXXXX";
-    use_fresh_tmpdir(dir);
-    run_program_signalled(&r, 20, sig, after, program, a1, a2, a3, a4, NULL);
-    char what[160];
-    snprintf(what, sizeof what, "%s %s %s %s %s, signal %d", program, a1 ? a1 : "",
-             a2 ? a2 : "", a3 ? a3 : "", a4 ? a4 : "", sig);
-    assert_clean_stop(&r, sig, what);
-    assert_tmpdir_empty_and_remove(dir);
-}
-
 Test(item63, sigint_and_sigterm_stop_it_clean, .timeout = 60)
 {
     int sigs[] = {SIGINT, SIGTERM};
     for (int i = 0; i < 2; i++) {
-        assert_stops_clean(sigs[i], 0.3, PROGRAM, NULL, NULL, NULL, NULL);   /* mid-block */
-        assert_stops_clean(sigs[i], 0.9, PROGRAM, "--debug", NULL, NULL, NULL); /* offloaded */
+        assert_signal_stops_clean(sigs[i], 0.3, PROGRAM, NULL, NULL, NULL, NULL);   /* mid-block */
+        assert_signal_stops_clean(sigs[i], 0.9, PROGRAM, "--debug", NULL, NULL, NULL); /* offloaded */
         /* heavy: a 5 s fsync call, in the loop and on the writer */
-        assert_stops_clean(sigs[i], 0.5, PROGRAM, "--call", "fsync", "--block-ms", "5000");
-        assert_stops_clean(sigs[i], 5.8, PROGRAM, "--call", "fsync", "--block-ms", "5000");
-        assert_stops_clean(sigs[i], 0.8, BENCH, NULL, NULL, NULL, NULL);
-        assert_stops_clean(sigs[i], 0.1, BENCH, "--part", "start", "--rounds", "50");
+        assert_signal_stops_clean(sigs[i], 0.5, PROGRAM, "--call", "fsync", "--block-ms", "5000");
+        assert_signal_stops_clean(sigs[i], 5.8, PROGRAM, "--call", "fsync", "--block-ms", "5000");
+        assert_signal_stops_clean(sigs[i], 0.8, BENCH, NULL, NULL, NULL, NULL);
+        assert_signal_stops_clean(sigs[i], 0.1, BENCH, "--part", "start", "--rounds", "50");
     }
 }
 
