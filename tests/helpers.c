@@ -136,14 +136,19 @@ void run_program_signalled(struct run_result *r, unsigned timeout_s, int sig, do
 
 void assert_clean_stop(const struct run_result *r, int sig, const char *what)
 {
+    /* Half a second, as a user expects; a sanitizer build (make sanitize sets
+     * CONCLAB_STOP_LIMIT_S) runs several times slower and is given longer. */
+    const char *limit_text = getenv("CONCLAB_STOP_LIMIT_S");
+    assert_clean_stop_within(r, sig, what, limit_text ? atof(limit_text) : 0.5);
+}
+
+void assert_clean_stop_within(const struct run_result *r, int sig, const char *what,
+                              double limit)
+{
     cr_assert(!r->timed_out, "%s: did not stop within 5 s of signal %d", what, sig);
     cr_assert(r->exit_code == 128 + sig || r->signal == sig,
               "%s: signal %d gave exit %d (signal %d), not %d; stderr: %s", what, sig,
               r->exit_code, r->signal, 128 + sig, r->err);
-    /* Half a second, as a user expects; a sanitizer build (make sanitize sets
-     * CONCLAB_STOP_LIMIT_S) runs several times slower and is given longer. */
-    const char *limit_text = getenv("CONCLAB_STOP_LIMIT_S");
-    double limit = limit_text ? atof(limit_text) : 0.5;
     cr_assert_leq(r->stop_took_s, limit, "%s: took %.2f s to stop", what, r->stop_took_s);
     cr_assert_null(strstr(r->out, "!!!"), "%s: an interrupted run printed !!!: %s", what, r->out);
     cr_assert_null(strstr(r->err, "!!!"), "%s: an interrupted run printed !!!: %s", what, r->err);
