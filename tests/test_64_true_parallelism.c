@@ -309,9 +309,17 @@ Test(lab64, lab2_one_pair_per_message_is_mostly_shipping, .timeout = 30)
 {
     run_program(&r, 20, PROGRAM, "--part", "shipping", "--batch", "1,1000", NULL);
     cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    /* One pair per message: most of each worker's time is the round trip.
+     * The share at 1,000 per message moves with the machine (30-50% on the
+     * 2-core VM, where the parent waits for a core to read each reply), so
+     * the batch's effect is judged on the wall time: 20,000 round trips
+     * against 20 (0.5 s against 0.03-0.05 s there). */
     double one = story_column(r.out, "processes", "(1 per message)", 5);
-    double many = story_column(r.out, "processes", "(1000 per message)", 5);
-    cr_assert_gt(one, 2 * many, "shipping share %.1f%% at 1 per message, %.1f%% at 1000", one, many);
+    cr_assert_gt(one, 50, "shipping share %.1f%% at 1 per message", one);
+    double wall_one = story_column(r.out, "processes", "(1 per message)", 2);
+    double wall_many = story_column(r.out, "processes", "(1000 per message)", 2);
+    cr_assert_gt(wall_one, 3 * wall_many, "%.3f s at 1 per message, %.3f s at 1000", wall_one,
+                 wall_many);
 }
 
 Test(lab64, lab3_more_work_per_pair_pays_for_the_message, .timeout = 60)
