@@ -58,7 +58,7 @@ TEST_BIN    := $(BUILD)/tests/conclab-tests
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 .PHONY: all deps deps-build deps-charts deps-test deps-fuzz test charts reference compare \
-        report sanitize tsan fuzz mutants clean help
+        report sanitize tsan fuzz mutants battery clean help
 .DEFAULT_GOAL := all
 
 all: $(PROGRAMS) $(BENCHES)
@@ -80,6 +80,8 @@ help:
 	@echo "  make fuzz       build each tests/fuzz/*.c with libFuzzer (clang) and run it"
 	@echo "                  FUZZ_RUNS inputs (default 10000000)"
 	@echo "  make mutants    plant each mistake of tests/mutants/*.txt and check a test catches it"
+	@echo "  make battery    every flag given bad values, and random SIGINT/SIGTERM/SIGHUP runs"
+	@echo "                  (BATTERY_RUNS, default 100; 5-10 minutes on 2 cores)"
 	@echo "  make clean      remove $(BUILD)/"
 	@echo "Run one item alone: $(BUILD)/bin/52_subprocess (the story), --help for its knobs"
 
@@ -200,6 +202,10 @@ fuzz: deps-fuzz
 
 mutants: deps-test all $(TEST_BIN)
 	@sh scripts/mutants.sh
+
+BATTERY_RUNS ?= 100
+battery: deps-build all
+	@sh scripts/battery.sh $(BUILD)/bin $(BATTERY_RUNS)
 
 clean:
 	rm -rf build
