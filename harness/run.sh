@@ -52,10 +52,11 @@ RUN="$RESULTS/.tmp-$TAG"
 FINAL="$RESULTS/$TAG"
 PROGRESS_STAMP="$RUN/.progress"
 export RUN PROGRESS_STAMP
-ticker=""
+ticker="" rendering=""
 cleanup() {
     set +e # a trap must finish its work whatever fails on the way
-    [ -n "$ticker" ] && kill "$ticker" 2>/dev/null
+    [ -n "$ticker" ] && { pkill -P "$ticker"; kill "$ticker"; } 2>/dev/null
+    for pid in $rendering; do pkill -TERM -P "$pid"; kill "$pid"; done 2>/dev/null
     rm -rf "$RUN"
 }
 trap cleanup EXIT
@@ -123,11 +124,13 @@ heartbeat() {
         last=$(command stat -c %Y "$PROGRESS_STAMP" 2>/dev/null || echo "$now")
         [ $((now - last)) -ge 20 ] || continue
         read -r since what <"$RUN/.current" || continue
-        progress "$what: still measuring ($((now - since)) s into it)"
+        progress "$what: still measuring ($((now - since)) s into it)" 2>&3
     done
 }
 : >"$PROGRESS_STAMP"
-heartbeat &
+# (Its own stderr goes nowhere: the shell's "Terminated" when its sleep is
+# ended at the stop; its lines go out on fd 3, the real stderr.)
+heartbeat 3>&2 2>/dev/null &
 ticker=$!
 
 run_stage() { # run_stage ITEM STAGE: harness/STAGE/ITEM.sh, if the item has one
@@ -135,13 +138,24 @@ run_stage() { # run_stage ITEM STAGE: harness/STAGE/ITEM.sh, if the item has one
     ITEM=$1 sh "$HARNESS/$2/$1.sh"
 }
 
-run_item() { # run_item ITEM: 0, or 1 if a script failed
+run_item() { # run_item ITEM: measure and judge; 0, or 1 if a script failed
     item=$1
     rm -f "$RUN/$item.verdicts" "$RUN/$item.figures"
     if measuring; then run_stage "$item" measure || return 1; fi
     run_stage "$item" judge || return 1
-    run_stage "$item" plot || return 1
-    ITEM=$item sh "$HARNESS/report/$item.sh" >"$RUN/$item.md" || return 1
+}
+render_item() { # render_item ITEM: its charts and its section of the report
+    # Run in the background, where sh would ignore Ctrl-C: env gives SIGINT
+    # back its default, so a Ctrl-C ends these with the rest.
+    env --default-signal=INT sh -c '
+        [ ! -f "$HARNESS/plot/$1.sh" ] || ITEM=$1 sh "$HARNESS/plot/$1.sh" || exit 1
+        ITEM=$1 sh "$HARNESS/report/$1.sh" >"$RUN/$1.md"' render "$1"
+}
+item_failed() { # item_failed ITEM: say so, in the log and in its section
+    failed="$failed $1"
+    progress "item $1 FAILED"
+    printf '## Item %s\n\nThe experiment failed in this run; see the harness output.\n\n' \
+        "$1" >"$RUN/$1.md"
 }
 
 total=$(echo $items | wc -w) index=0 failed=""
@@ -156,10 +170,7 @@ for item in $items; do
     # else was using the cores) earns the item one more measurement.
     for attempt in 1 2; do
         if ! ATTEMPT=$attempt run_item "$item"; then
-            failed="$failed $item"
-            progress "item $item FAILED"
-            printf '## Item %s\n\nThe experiment failed in this run; see the harness output.\n\n' \
-                "$item" >"$RUN/$item.md"
+            item_failed "$item"
             break
         fi
         grep -q 'inconclusive' "$RUN/$item.verdicts" 2>/dev/null || break
@@ -171,7 +182,26 @@ for item in $items; do
         >"$RUN/$item.meta"
 done
 rm -f "$RUN/.current"
-kill "$ticker" 2>/dev/null || true
+
+# Charts and report sections once nothing is measured any more: two at a
+# time (each is a few hundred short processes, seconds on a slow-forking VM).
+queue=$(for item in $items; do case " $failed " in *" $item "*) ;; *) echo "$item" ;; esac; done)
+while [ -n "$queue" ]; do
+    set -- $queue
+    first=$1 second=${2:-}
+    shift
+    [ $# -gt 0 ] && shift
+    queue="$*"
+    progress "charts and report: item $first${second:+ and item $second}"
+    render_item "$first" &
+    first_pid=$! second_pid=""
+    [ -z "$second" ] || { render_item "$second" & second_pid=$!; }
+    rendering="$first_pid $second_pid"
+    wait "$first_pid" || item_failed "$first"
+    [ -z "$second_pid" ] || wait "$second_pid" || item_failed "$second"
+done
+rendering=""
+{ pkill -P "$ticker"; kill "$ticker"; } 2>/dev/null || true
 ticker=""
 
 # Timings: this run's items, the others' from the run they came from.

@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh TARGET - make sure this Debian machine has what TARGET needs:
 #   build   gcc, make, pkg-config, libevent, GLib (every program and bench)
-#   charts  build + gnuplot, a font, hyperfine, Miller (the harness)
+#   charts  build + gnuplot, a font, hyperfine, Miller, procps (the harness)
 #   test    charts + Criterion (the unit tests; the smoke run is a harness run)
 #   fuzz    build + clang 14 with libFuzzer (make fuzz alone)
 # Checks for each tool or library; installs the missing Debian packages when
@@ -33,6 +33,8 @@ need_charts() {
     need hyperfine    command -v hyperfine
     # Miller: the judges read every CSV by column name (medians, ranges, joins).
     need miller       command -v mlr
+    # pkill: a stopped harness ends its background helpers' children too.
+    need procps       command -v pkill
 }
 
 case $target in
