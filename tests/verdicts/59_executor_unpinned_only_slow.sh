@@ -4,6 +4,7 @@
 # Unpinned, the scheduler's placement sets the cost (a neighbour moves it
 # at will), so only the pinned rows decide: the goal holds.
 . tests/verdicts/doctor.sh
+free_cores_59
 set_column "$RUN/59_overhead.csv" per_task_us 30 variant=executor mode=one pinned=0
 set_column "$RUN/59_overhead.csv" per_task_us 10 variant=gthreadpool mode=one pinned=0
 set_column "$RUN/59_overhead.csv" per_task_us 6 variant=executor mode=one pinned=1
