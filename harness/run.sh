@@ -53,10 +53,15 @@ FINAL="$RESULTS/$TAG"
 PROGRESS_STAMP="$RUN/.progress"
 export RUN PROGRESS_STAMP
 ticker="" rendering=""
+# end_job PID...: a background job of this script and the children it is
+# waiting on (they ignore Ctrl-C as sh's background jobs do).
+end_job() {
+    for _pid in "$@"; do pkill -P "$_pid"; kill "$_pid"; done 2>/dev/null
+    return 0
+}
 cleanup() {
     set +e # a trap must finish its work whatever fails on the way
-    [ -n "$ticker" ] && { pkill -P "$ticker"; kill "$ticker"; } 2>/dev/null
-    for pid in $rendering; do pkill -TERM -P "$pid"; kill "$pid"; done 2>/dev/null
+    end_job $ticker $rendering
     rm -rf "$RUN"
 }
 trap cleanup EXIT
@@ -201,7 +206,7 @@ while [ -n "$queue" ]; do
     [ -z "$second_pid" ] || wait "$second_pid" || item_failed "$second"
 done
 rendering=""
-{ pkill -P "$ticker"; kill "$ticker"; } 2>/dev/null || true
+end_job $ticker
 ticker=""
 
 # Timings: this run's items, the others' from the run they came from.
